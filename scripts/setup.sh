@@ -10,7 +10,7 @@ command -v bwrap >/dev/null || need+=(bubblewrap)
 [ -x /usr/bin/python ] || need+=(python-is-python3)
 command -v ruby >/dev/null || need+=(ruby)
 command -v git >/dev/null || need+=(git)
-command -v prlimit >/dev/null || need+=(util-linux)
+
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   echo "installing: ${need[*]}"

@@ -118,6 +118,23 @@ describe('bubblewrap sandbox', () => {
     assert.match(res.stdout + res.stderr, /rc=1|File size limit/);
   });
 
+  test('the limits are hard limits: the command cannot raise them, and it does not run as host root', async () => {
+    const res = await sandbox.run({
+      argv: ['bash', '-c', 'ulimit -u; ulimit -Hu; ulimit -Hf; (ulimit -HSu 999999 2>/dev/null && echo raised) || echo refused; cat /proc/self/uid_map'],
+      workspace: tempOwned(),
+      mount: '/w',
+      timeoutMs: 10_000,
+      limits: { maxProcesses: 77, fileSizeMb: 2 },
+    });
+    const [soft, hard, fsize, raise, uidMap] = res.stdout.trim().split('\n').map((l) => l.trim());
+    assert.equal(soft, '77');
+    assert.equal(hard, '77');
+    assert.equal(fsize, String(2 * 1024)); // bash counts 1 KiB blocks
+    assert.equal(raise, 'refused');
+    // Inside, uid 0 maps to an unprivileged host uid when the harness itself runs as root.
+    if (process.getuid?.() === 0) assert.doesNotMatch(uidMap ?? '', /^0\s+0\s/);
+  });
+
   test('a symlink planted by the agent cannot make a check read a host file', async () => {
     const r = await trial('symlink-read', `ln -s ${hostSecretDir}/secret.txt done.txt; ln -s /etc/hostname out.txt`, {
       checks: [

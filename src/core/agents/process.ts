@@ -1,5 +1,6 @@
 /** Run a shell command line as the agent, inside the trial's sandbox, logging its output. */
 import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bind } from '../sandbox/sandbox.js';
 import type { AgentContext, AgentOutcome } from './agent.js';
@@ -10,6 +11,7 @@ export async function runAgentProcess(
   opts: { binds?: Bind[]; stdin?: string; env?: Record<string, string> } = {},
 ): Promise<AgentOutcome & { stdout: string; stderr: string }> {
   const logs = join(ctx.trialDir, 'logs');
+  await mkdir(logs, { recursive: true });
   const out = createWriteStream(join(logs, 'agent.stdout'));
   const err = createWriteStream(join(logs, 'agent.stderr'));
   const r = await ctx.sandbox.run({

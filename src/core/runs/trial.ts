@@ -66,7 +66,6 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   const scratchRoot = reachableBy(owner, trialDir) ? null : await mkdtemp(join(tmpdir(), 'clawgym-trial-'));
   if (scratchRoot && owner) await lchown(scratchRoot, owner.uid, owner.gid);
   const workDir = scratchRoot ?? trialDir;
-  await mkdir(join(workDir, 'logs'), { recursive: true });
   const ws = join(workDir, 'workspace');
   events.emit({ type: 'trial_start', task_id: spec.id, attempt });
   events.emit({ type: 'phase', phase: 'setup', state: 'start' });

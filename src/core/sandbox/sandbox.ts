@@ -3,9 +3,9 @@
  *
  * `bwrap` mode: bubblewrap with every namespace unshared (no network, own pid namespace), the
  * system folders read-only, /root, /home and /tmp empty, the workspace the only writable host
- * folder. Limits are rlimits set by `prlimit` before bwrap starts; they are inherited by everything
- * inside. RLIMIT_NPROC is not enforced for uid 0, so when we run as root the sandbox drops to an
- * unprivileged uid (`setpriv`) and appears as root only inside its user namespace.
+ * folder. Limits are rlimits (soft and hard) set by the sandbox's first shell before it runs the
+ * command, so everything inside inherits them and nothing inside can raise them. RLIMIT_NPROC is not enforced for uid 0, so when we run as root the sandbox drops to an
+ * unprivileged uid and appears as root only inside its user namespace.
  *
  * `none` mode runs the command on the host in the workspace folder: no isolation at all, only
  * when the user asks for it explicitly.
@@ -96,6 +96,19 @@ function systemMountArgs(): string[] {
   return args;
 }
 
+/**
+ * The command behind a shell prologue that sets the rlimits, soft and hard, so nothing inside can
+ * raise them. A `bash -c` command gets the prologue in its own script (no extra process); anything
+ * else is exec'd by a small bash. Cheaper than exec'ing prlimit before bwrap, and it is the same
+ * bash a script check starts anyway.
+ */
+export function withLimits(argv: string[], lim: SandboxLimits): string[] {
+  const kib = 1024;
+  const prologue = `ulimit -HS -u ${lim.maxProcesses} -d ${lim.memoryMb * kib} -f ${lim.fileSizeMb * kib} -c 0 || exit 125`;
+  if (argv[0] === 'bash' && argv[1] === '-c' && argv[2] !== undefined) return ['bash', '-c', `${prologue}\n${argv[2]}`, ...argv.slice(3)];
+  return ['bash', '-c', `${prologue}\nexec "$@"`, 'clawgym-sandbox', ...argv];
+}
+
 export interface BwrapOptions {
   /** uid/gid to drop to when running as root (default 65534, "nobody"). */
   dropTo?: { uid: number; gid: number };
@@ -113,18 +126,6 @@ export class BwrapSandbox implements Sandbox {
 
   argv(req: SandboxRequest): string[] {
     const lim = { ...DEFAULT_LIMITS, ...req.limits };
-    const mib = 1024 * 1024;
-    const pre = [
-      'prlimit',
-      `--nproc=${lim.maxProcesses}`,
-      `--data=${lim.memoryMb * mib}`,
-      `--fsize=${lim.fileSizeMb * mib}`,
-      '--core=0',
-      '--',
-    ];
-    if (this.owner) {
-      pre.push('setpriv', `--reuid=${this.owner.uid}`, `--regid=${this.owner.gid}`, '--clear-groups', '--');
-    }
     const env: Record<string, string> = {
       PATH: SANDBOX_PATH,
       HOME: '/root',
@@ -155,7 +156,7 @@ export class BwrapSandbox implements Sandbox {
       '--dev',
       '/dev',
       '--size',
-      String(lim.tmpMb * mib),
+      String(lim.tmpMb * 1024 * 1024),
       '--tmpfs',
       '/tmp',
       '--tmpfs',
@@ -173,12 +174,12 @@ export class BwrapSandbox implements Sandbox {
     for (const b of req.binds ?? []) args.push(b.readOnly ? '--ro-bind' : '--bind', b.host, b.dest);
     args.push('--chdir', req.cwd ?? req.mount, '--clearenv');
     for (const [k, v] of Object.entries(env)) args.push('--setenv', k, v);
-    args.push('--', ...req.argv);
-    return [...pre, ...args];
+    args.push('--', ...withLimits(req.argv, lim));
+    return args;
   }
 
   async run(req: SandboxRequest): Promise<SandboxResult> {
-    const r = await spawnCollected(this.argv(req), { timeoutMs: req.timeoutMs, stdin: req.stdin, limits: req.limits, onOutput: req.onOutput, signal: req.signal });
+    const r = await spawnCollected(this.argv(req), { user: this.owner, timeoutMs: req.timeoutMs, stdin: req.stdin, limits: req.limits, onOutput: req.onOutput, signal: req.signal });
     // bwrap's own setup failures are ours (harness), not the command's.
     if (r.exitCode === 1 && /^bwrap: /.test(r.stderr) && !r.stdout) throw new HarnessError(`sandbox setup failed: ${r.stderr.trim()}`);
     return r;
@@ -203,6 +204,8 @@ export class HostSandbox implements Sandbox {
 }
 
 interface SpawnOptions {
+  /** Start the process as this uid/gid with no supplementary groups (we are root). */
+  user?: { uid: number; gid: number };
   timeoutMs: number;
   stdin?: string | Uint8Array;
   limits?: Partial<SandboxLimits>;
@@ -224,6 +227,7 @@ export function spawnCollected(argv: string[], opts: SpawnOptions): Promise<Sand
       cwd: opts.cwd,
       env: opts.env ?? { PATH: SANDBOX_PATH },
       detached: true,
+      ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
       stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out = new OutputCollector(cap);
@@ -284,6 +288,5 @@ export function spawnCollected(argv: string[], opts: SpawnOptions): Promise<Sand
 
 function missingToolHint(tool: string): string {
   if (tool === 'bwrap') return 'install bubblewrap: apt-get install -y bubblewrap, or run with --sandbox none to run without isolation';
-  if (tool === 'prlimit' || tool === 'setpriv') return 'install util-linux';
   return `install ${tool}`;
 }

@@ -55,7 +55,7 @@ const SEVERITY: Record<ErrorKind, number> = { harness: 4, task: 3, verifier: 2, 
 export async function verifyWorkspace(o: VerifyOptions): Promise<VerifyResult> {
   const started = performance.now();
   const { spec } = o.task;
-  await mkdir(o.scratch, { recursive: true });
+  // o.scratch is made only by the checks that need it: most trials never write there.
   let exposed: { binds: Bind[]; hiddenDirs: Set<string> };
   try {
     exposed = await exposeTests(o);
