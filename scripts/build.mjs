@@ -15,6 +15,8 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.cjs', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.cjs', external: ['vscode'], minify: true }),
   build({ ...common, entryPoints: ['src/language-server/server.ts'], outfile: 'dist/server.cjs' }),
+  // Webviews run in the browser: one IIFE per view, minified (the components are Lit elements).
+  build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: ['webview/verification/main.ts'], outfile: 'dist/webview/verification.js' }),
 ]);

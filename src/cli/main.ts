@@ -16,6 +16,7 @@ import type { SandboxMode } from '../core/sandbox/sandbox.js';
 import { exportHarborTask } from '../core/task/harbor-export.js';
 import { loadOneTask, loadTasks } from '../core/task/load.js';
 import { saveNativeTask } from '../core/task/save.js';
+import type { Task } from '../core/task/task.js';
 import { taskJsonSchema } from '../core/task/schema.js';
 import { VERSION } from '../core/version.js';
 import { verifyWorkspace } from '../core/verify/verify.js';
@@ -110,6 +111,7 @@ export function buildProgram(): Command {
           if (!o.json) process.stderr.write(`${i.tasks} task(s); ${i.todo} trial(s) to run${i.done ? `, ${i.done} already done` : ''}\n`);
           if (!quiet) progress.start(i.todo, i.done);
         },
+        onTrialStart: (task: Task, attempt: number) => progress.trialStart?.(task.spec.id, attempt),
         onResult: (l: Parameters<typeof progress.result>[0]) => {
           if (!quiet) progress.result(l);
         },

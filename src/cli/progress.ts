@@ -5,13 +5,20 @@ import { colors, printJson } from './output.js';
 
 export interface Progress {
   start(total: number, done: number): void;
+  /** A trial begins (JSON lines only: machines such as the VS Code extension follow it). */
+  trialStart?(taskId: string, attempt: number): void;
   result(line: ResultLine): void;
   stop(): void;
 }
 
 export function createProgress(mode: 'json' | 'tty' | 'plain'): Progress {
   if (mode === 'json') {
-    return { start() {}, result: (l) => printJson({ event: 'result', ...l }), stop() {} };
+    return {
+      start() {},
+      trialStart: (task_id, attempt) => printJson({ event: 'trial_start', task_id, attempt }),
+      result: (l) => printJson({ event: 'result', ...l }),
+      stop() {},
+    };
   }
   if (mode === 'plain') {
     let n = 0;

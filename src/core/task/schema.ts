@@ -284,7 +284,8 @@ export const Verify = z.object({
 });
 export type Verify = z.infer<typeof Verify>;
 
-export const ReviewStatus = z.enum(['pending', 'accepted', 'rejected']);
+export const ReviewStatus = z.enum(['pending', 'accepted', 'rejected', 'needs_edit']);
+export type ReviewStatus = z.infer<typeof ReviewStatus>;
 export const Review = z.object({
   status: ReviewStatus.default('pending'),
   notes: z.string().optional(),

@@ -1,0 +1,250 @@
+/** The `ClawGym:` commands. Each one that runs an agent or a verifier first checks Workspace Trust. */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { userInfo } from 'node:os';
+import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors.js';
+import { readResults } from '../core/runs/store.js';
+import { reviewFileOf, StaleFileError, writeReview } from '../core/task/review.js';
+import type { ReviewStatus } from '../core/task/schema.js';
+import { VerifyResult } from '../core/verify/result.js';
+import { copyFileSet } from '../core/workspace/copy.js';
+import type { VerificationState } from '../protocol/verification.js';
+import { baseFolder, settings } from './config.js';
+import { verifyArgv, type CliLocation } from './model/cli.js';
+import type { ReviewFilter, TaskEntry } from './model/taskTree.js';
+import { verificationState } from './model/verification.js';
+import type { TaskIndex } from './taskIndex.js';
+import { readVerify, runInTerminal, type RunStatus } from './terminalRun.js';
+import type { VerificationPanels } from './verificationPanel.js';
+import type { RunTreeNode, RunsView } from './views/runsView.js';
+import type { TaskTreeNode, TasksView } from './views/tasksView.js';
+
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  index: TaskIndex;
+  tasksView: TasksView;
+  benchView: TasksView;
+  runsView: RunsView;
+  panels: VerificationPanels;
+  status: RunStatus;
+  log: vscode.LogOutputChannel;
+  cli: () => CliLocation;
+  env: () => Promise<Record<string, string>>;
+}
+
+export const API_KEY_SECRET = 'clawgym.apiKey';
+
+/** No agent and no verifier in an untrusted workspace: say so, and offer the way out. */
+export function requireTrust(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window
+    .showWarningMessage('ClawGym runs no agent and no verifier in an untrusted workspace.', 'Manage Workspace Trust')
+    .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+  return false;
+}
+
+async function pickTask(index: TaskIndex, placeHolder: string, filter: (t: TaskEntry) => boolean = () => true): Promise<TaskEntry | undefined> {
+  await index.ready();
+  const items = index
+    .entries()
+    .filter(filter)
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((t) => ({ label: t.id, description: `${t.category} · ${t.pool}`, detail: t.title, task: t }));
+  if (!items.length) {
+    void vscode.window.showInformationMessage('ClawGym: no tasks found. Set clawgym.taskRoots or open a folder with tasks.');
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true }))?.task;
+}
+
+const taskOf = (node: unknown): TaskEntry | undefined => ((node as TaskTreeNode | undefined)?.kind === 'task' ? (node as Extract<TaskTreeNode, { kind: 'task' }>).task : undefined);
+
+function runCli(argv: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: baseFolder(), env: { ...process.env, ...env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (e) => resolve({ code: null, stdout, stderr: stderr + e.message }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const { index, log, panels } = d;
+  const refreshAll = () => {
+    d.tasksView.refresh();
+    d.benchView.refresh();
+    d.runsView.refresh();
+  };
+
+  const showTrial = (runDir: string, trialDir: string, taskId: string) => {
+    const v = readVerify(trialDir);
+    if (!v) return void vscode.window.showWarningMessage(`ClawGym: no verify.json in ${trialDir} yet.`);
+    const line = readResults(join(runDir, 'results.jsonl')).results.find((r) => join(runDir, r.trial_dir) === trialDir);
+    panels.show(verificationState(v, { kind: 'trial', runId: basename(runDir), trialDir, agent: line?.agent ?? '?', attempt: line?.attempt ?? 1 }, line));
+    log.info(`verification of ${taskId}: ${trialDir}`);
+  };
+
+  const verifyFolder = async (task: TaskEntry, folder: string): Promise<VerificationState | undefined> => {
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ClawGym: verifying ${basename(folder)} as ${task.id}…` }, () =>
+      runCli(verifyArgv(d.cli(), task.source, folder, settings().sandbox), {}),
+    );
+    let v: VerifyResult | undefined;
+    try {
+      v = VerifyResult.parse(JSON.parse(r.stdout));
+    } catch {
+      log.error(`verify ${folder}: exit ${r.code}: ${r.stderr.trim()}`);
+      void vscode.window.showErrorMessage(`ClawGym: verification failed: ${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`}`);
+      return undefined;
+    }
+    return verificationState(v, { kind: 'folder', folder });
+  };
+
+  const review = async (node: unknown, status: ReviewStatus) => {
+    const task = taskOf(node) ?? (await pickTask(index, `Task to mark ${status}`, (t) => t.format === 'native'));
+    if (!task) return;
+    const file = reviewFileOf(task);
+    if (!file) return void vscode.window.showWarningMessage(`ClawGym: ${task.id} is a ${task.format} task; convert it to a native task (clawgym convert --to native) to review it.`);
+    const seen = readFileSync(file, 'utf8');
+    const notes = await vscode.window.showInputBox({
+      title: `${status === 'accepted' ? 'Accept' : status === 'rejected' ? 'Reject' : 'Review'} ${task.id}`,
+      prompt: 'A note for the review block (optional)',
+      placeHolder: status === 'rejected' ? 'why it is rejected' : 'note',
+    });
+    if (notes === undefined) return;
+    try {
+      await writeReview(file, { status, notes, reviewer: userInfo().username }, { expectedText: seen });
+      log.info(`${task.id}: review ${status}`);
+      await index.reload();
+      refreshAll();
+      void vscode.window.setStatusBarMessage(`ClawGym: ${task.id} ${status}`, 3000);
+    } catch (e) {
+      const msg = e instanceof StaleFileError ? `${task.id}: task.yaml changed on disk while you reviewed; nothing was written. Review again.` : errorMessage(e);
+      void vscode.window.showErrorMessage(`ClawGym: ${msg}`);
+    }
+  };
+
+  const reg = vscode.commands.registerCommand;
+  return [
+    reg('clawgym.refresh', async () => {
+      await index.reload();
+      refreshAll();
+    }),
+    reg('clawgym.showOutput', () => log.show()),
+    reg('clawgym.openTaskFile', async (node?: unknown) => {
+      const t = taskOf(node) ?? (await pickTask(index, 'Task to open'));
+      if (!t) return;
+      const f = t.format === 'native' ? join(t.source, 'task.yaml') : t.format === 'clawgym' ? join(t.source, 'data_entry.json') : t.format === 'harbor' ? join(t.source, 'instruction.md') : t.source;
+      await vscode.window.showTextDocument(vscode.Uri.file(existsSync(f) ? f : t.source), { preview: true });
+    }),
+    reg('clawgym.openTaskWorkspace', async (node?: unknown) => {
+      const t = taskOf(node) ?? (await pickTask(index, 'Task whose workspace to open'));
+      if (!t) return;
+      const task = index.get(t.key)?.task;
+      if (!task) return;
+      const s = settings();
+      const dest = join(s.workspacesDir, t.id);
+      if (existsSync(dest)) {
+        const c = await vscode.window.showWarningMessage(`${relative(baseFolder(), dest)} already exists.`, { modal: true }, 'Open It', 'Recreate');
+        if (!c) return;
+        if (c === 'Recreate') await rm(dest, { recursive: true, force: true });
+      }
+      if (!existsSync(dest)) {
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ClawGym: materializing ${t.id}…` }, async () => {
+          let files = 0;
+          await mkdir(dest, { recursive: true });
+          for (const set of task.workspace) files += (await copyFileSet(set, dest)).files;
+          log.info(`${t.id}: ${files} file(s) materialized into ${dest}`);
+        });
+      }
+      const uri = vscode.Uri.file(dest);
+      if (s.openWorkspaceIn === 'addToWorkspace') {
+        const folders = vscode.workspace.workspaceFolders ?? [];
+        if (!folders.some((f) => f.uri.fsPath === dest)) vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name: `task: ${t.id}` });
+        await vscode.commands.executeCommand('workbench.view.explorer');
+        await vscode.commands.executeCommand('revealInExplorer', uri);
+      } else await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: s.openWorkspaceIn === 'newWindow' });
+    }),
+    reg('clawgym.runAgent', async (node?: unknown) => {
+      if (!requireTrust()) return;
+      const t = taskOf(node) ?? (await pickTask(index, 'Task to run an agent on'));
+      if (!t) return;
+      const s = settings();
+      const agents = ['oracle', 'nop', 'command'].sort((a, b) => (a === s.defaultAgent ? -1 : b === s.defaultAgent ? 1 : 0));
+      const descr: Record<string, string> = {
+        oracle: "the task's solution/solve.sh (a sound task scores 1)",
+        nop: 'does nothing (a sound task scores 0)',
+        command: s.agentCommand ? `runs: ${s.agentCommand}` : 'runs clawgym.agentCommand (asks for it)',
+      };
+      const pick = await vscode.window.showQuickPick(agents.map((a) => ({ label: a, description: descr[a] })), { placeHolder: `Agent to run on ${t.id}` });
+      if (!pick) return;
+      if (pick.label === 'command' && !s.agentCommand) {
+        const cmd = await vscode.window.showInputBox({ prompt: 'The agent command line, run inside the sandbox ({instruction} stands for the instruction)', placeHolder: 'openclaw --message {instruction}' });
+        if (!cmd) return;
+        await vscode.workspace.getConfiguration('clawgym').update('agentCommand', cmd, vscode.ConfigurationTarget.Workspace);
+      }
+      const outcome = await runInTerminal({ task: t, agent: pick.label, cli: d.cli(), env: await d.env(), log, status: d.status });
+      d.runsView.refresh();
+      if (!outcome) return;
+      if (outcome.verify) panels.show(verificationState(outcome.verify, { kind: 'trial', runId: basename(outcome.runDir), trialDir: outcome.trialDir, agent: outcome.line.agent, attempt: outcome.line.attempt }, outcome.line));
+      else void vscode.window.showWarningMessage(`ClawGym: ${t.id}: ${outcome.line.error ?? 'no verification result'}`);
+    }),
+    reg('clawgym.showVerification', (node?: RunTreeNode) => {
+      if (node?.kind !== 'trial') return;
+      showTrial(node.run.dir, node.trial.dir, node.trial.taskId);
+    }),
+    reg('clawgym.verifyFolder', async (uri?: vscode.Uri) => {
+      if (!requireTrust()) return;
+      const folder = uri?.fsPath ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Verify' }))?.[0]?.fsPath;
+      if (!folder) return;
+      await index.ready();
+      const s = settings();
+      const guess = dirname(folder) === s.workspacesDir ? index.byId(basename(folder)) : [];
+      const task = guess.length === 1 ? guess[0]!.entry : await pickTask(index, `Which task is ${basename(folder)} a workspace of?`);
+      if (!task) return;
+      const state = await verifyFolder(task, folder);
+      if (state) panels.show(state, { reverify: () => verifyFolder(task, folder) });
+    }),
+    reg('clawgym.acceptTask', (node?: unknown) => review(node, 'accepted')),
+    reg('clawgym.rejectTask', (node?: unknown) => review(node, 'rejected')),
+    reg('clawgym.filterReview', async () => {
+      const current = settings().reviewFilter;
+      const options: ReviewFilter[] = ['all', 'pending', 'accepted', 'rejected', 'needs_edit'];
+      const pick = await vscode.window.showQuickPick(
+        options.map((o) => ({ label: o, description: o === current ? 'current' : undefined })),
+        { placeHolder: 'Show tasks with review status' },
+      );
+      if (!pick) return;
+      await vscode.workspace.getConfiguration('clawgym').update('reviewFilter', pick.label, vscode.ConfigurationTarget.Workspace);
+      d.tasksView.refresh();
+    }),
+    reg('clawgym.setApiKey', async () => {
+      const key = await vscode.window.showInputBox({ title: 'ClawGym: API key', prompt: 'Kept in VS Code SecretStorage; given to runs as OPENAI_API_KEY, never written to runs or logs.', password: true, ignoreFocusOut: true });
+      if (!key) return;
+      await d.context.secrets.store(API_KEY_SECRET, key.trim());
+      void vscode.window.showInformationMessage('ClawGym: API key saved.');
+    }),
+    reg('clawgym.clearApiKey', async () => {
+      await d.context.secrets.delete(API_KEY_SECRET);
+      void vscode.window.showInformationMessage('ClawGym: API key removed.');
+    }),
+    reg('clawgym.openRunFolder', (node?: RunTreeNode) => node && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(node.run.dir))),
+    reg('clawgym.openReport', async (node?: RunTreeNode) => {
+      let dir = node?.run.dir;
+      if (!dir) {
+        const runs = d.runsView.getChildren().filter((n): n is Extract<RunTreeNode, { kind: 'run' }> => n.kind === 'run');
+        const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.run.runId, description: `${r.run.agent} · ${r.run.passed}/${r.run.finished} passed`, dir: r.run.dir })), { placeHolder: 'Run' });
+        dir = pick?.dir;
+      }
+      if (!dir) return;
+      const html = join(dir, 'report.html');
+      if (!existsSync(html)) return void vscode.window.showWarningMessage('ClawGym: this run has no report yet (it is written when the run ends).');
+      await vscode.env.openExternal(vscode.Uri.file(html));
+    }),
+  ];
+}

@@ -1,0 +1,50 @@
+/** Command lines for the clawgym CLI, as the extension runs it (terminal or child process). Pure. */
+
+export interface CliLocation {
+  /** Empty: run the bundled CLI with `node`. */
+  cliPath: string;
+  nodePath: string;
+  bundledCli: string;
+}
+
+export interface RunArgs {
+  taskSources: string[];
+  taskIds: string[];
+  agent: string;
+  out: string;
+  sandbox: 'bwrap' | 'none';
+  command?: string;
+  concurrency?: number;
+  json?: boolean;
+}
+
+export function cliArgv(loc: CliLocation): string[] {
+  return loc.cliPath ? [loc.cliPath] : [loc.nodePath || 'node', loc.bundledCli];
+}
+
+/** A task id as an exact --include glob (ids may contain glob characters). */
+export function exactGlob(id: string): string {
+  return id.replace(/[\\*?[\]{}()!+@|]/g, (c) => `\\${c}`);
+}
+
+export function runArgv(loc: CliLocation, a: RunArgs): string[] {
+  const argv = [...cliArgv(loc), 'run', ...new Set(a.taskSources)];
+  for (const id of a.taskIds) argv.push('--include', exactGlob(id));
+  argv.push('--agent', a.agent, '--out', a.out);
+  if (a.agent === 'command' && a.command) argv.push('--command', a.command);
+  if (a.sandbox !== 'bwrap') argv.push('--sandbox', a.sandbox);
+  if (a.concurrency) argv.push('--concurrency', String(a.concurrency));
+  if (a.json) argv.push('--json', '--no-progress');
+  return argv;
+}
+
+export function verifyArgv(loc: CliLocation, taskSource: string, folder: string, sandbox: 'bwrap' | 'none'): string[] {
+  const argv = [...cliArgv(loc), 'verify', taskSource, folder, '--json'];
+  if (sandbox !== 'bwrap') argv.push('--sandbox', sandbox);
+  return argv;
+}
+
+/** POSIX shell quoting for a line typed into a terminal. */
+export function shellQuote(argv: readonly string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTaskYaml } from '../../src/core/task/native.js';
+import { reviewFileOf, StaleFileError, writeReview } from '../../src/core/task/review.js';
+import { TaskLoadError } from '../../src/core/errors.js';
+import { tempDir } from '../helpers.js';
+
+const TEXT = `# authored by hand: keep this comment
+id: demo
+title: Demo task
+category: Productivity & Collaboration
+instruction: |
+  Write out.txt.
+    (indented line kept)
+verify:
+  checks:
+    - type: file_exists # inline comment
+      path: out.txt
+`;
+
+test('the review block is written and nothing else changes', async () => {
+  const f = join(tempDir(), 'task.yaml');
+  writeFileSync(f, TEXT);
+  const spec = await writeReview(f, { status: 'accepted', notes: '  solid task ', reviewer: 'ana' }, { now: new Date('2026-11-24T10:00:00Z') });
+  assert.deepEqual(spec.review, { status: 'accepted', notes: 'solid task', reviewer: 'ana', updated: '2026-11-24T10:00:00.000Z' });
+  const out = readFileSync(f, 'utf8');
+  assert.ok(out.startsWith(TEXT), 'the author text is kept byte for byte before the new block');
+  assert.match(out, /review:\n {2}status: accepted\n {2}notes: solid task\n/);
+  // A second review replaces the block in place.
+  await writeReview(f, { status: 'rejected', notes: 'leaks the answer' }, { now: new Date('2026-11-24T11:00:00Z') });
+  const again = readFileSync(f, 'utf8');
+  assert.equal(again.match(/review:/g)?.length, 1);
+  assert.deepEqual(parseTaskYaml(again, f).spec.review, { status: 'rejected', notes: 'leaks the answer', updated: '2026-11-24T11:00:00.000Z' });
+  assert.deepEqual(readdirSync(join(f, '..')), ['task.yaml'], 'no temporary file is left behind');
+});
+
+test('a file changed on disk since it was read is not overwritten', async () => {
+  const f = join(tempDir(), 'task.yaml');
+  writeFileSync(f, TEXT);
+  const seen = readFileSync(f, 'utf8');
+  writeFileSync(f, TEXT.replace('Write out.txt.', 'Write result.txt.'));
+  await assert.rejects(writeReview(f, { status: 'accepted' }, { expectedText: seen }), StaleFileError);
+  assert.match(readFileSync(f, 'utf8'), /result\.txt/);
+  assert.doesNotMatch(readFileSync(f, 'utf8'), /review:/);
+});
+
+test('an invalid task.yaml is reported with its position and left alone', async () => {
+  const f = join(tempDir(), 'task.yaml');
+  const bad = 'id: demo\ntitle: Demo\ninstruction: x\nverify:\n  checks:\n    - type: no_such_check\n';
+  writeFileSync(f, bad);
+  await assert.rejects(writeReview(f, { status: 'accepted' }), (e: unknown) => e instanceof TaskLoadError && /task\.yaml:6:/.test(e.message));
+  assert.equal(readFileSync(f, 'utf8'), bad);
+});
+
+test('only native tasks have a task.yaml to review', () => {
+  assert.equal(reviewFileOf({ format: 'native', source: '/t/demo' }), '/t/demo/task.yaml');
+  assert.equal(reviewFileOf({ format: 'clawgym', source: '/t/task_0001' }), undefined);
+});
