@@ -78,6 +78,13 @@ export function buildProgram(): Command {
     .addOption(new Option('--agent <name>', 'agent to run').choices([...AGENT_NAMES]).default('nop'))
     .option('--command <line>', 'for --agent command: the shell command line (use {instruction} or {instruction_file})')
     .addOption(new Option('--instruction-via <how>', 'for --agent command: how the instruction reaches it').choices(['arg', 'file', 'stdin']))
+    .option('--model <name>', 'for --agent claw: the model (else "model" in the config file)')
+    .option('--base-url <url>', 'for --agent claw: OpenAI-compatible base URL (else OPENAI_BASE_URL, the config file, or OpenAI); the key comes from OPENAI_API_KEY or the config file, never a flag')
+    .option('--config <file>', 'LLM config file (default ~/.config/clawgym/config.json): base_url, api_key, model, max_concurrency, timeout_ms, max_retries, prices')
+    .option('--max-steps <n>', 'for --agent claw: model calls at most (default 50)', positiveInt)
+    .option('--max-tokens <n>', 'for --agent claw: prompt + completion tokens over a trial at most', positiveInt)
+    .option('--no-stream', 'for --agent claw: non-streaming model calls')
+    .option('--trajectory <file>', 'for --agent replay: the trajectory.json whose tool calls to re-execute')
     .option('-c, --concurrency <n>', 'trials at once (default: number of cores)', positiveInt)
     .option('-k, --attempts <k>', 'attempts per task (for pass@k)', positiveInt, 1)
     .option('--timeout-multiplier <x>', "scale every task's timeout", positiveNumber, 1)
@@ -123,7 +130,18 @@ export function buildProgram(): Command {
           : await startRun(
               {
                 paths,
-                agent: { name: o.agent, command: o.command, instruction_via: o.instructionVia },
+                agent: {
+                  name: o.agent,
+                  command: o.command,
+                  instruction_via: o.instructionVia,
+                  model: o.model,
+                  base_url: o.baseUrl,
+                  config: o.config ? resolve(o.config) : undefined,
+                  max_steps: o.maxSteps,
+                  max_tokens: o.maxTokens,
+                  stream: o.stream === false ? false : undefined,
+                  trajectory: o.trajectory ? resolve(o.trajectory) : undefined,
+                },
                 attempts: o.attempts,
                 concurrency: o.concurrency ?? availableParallelism(),
                 timeoutMultiplier: o.timeoutMultiplier,

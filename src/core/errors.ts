@@ -67,6 +67,26 @@ export class UsageError extends ClawgymError {
   }
 }
 
+/**
+ * A model endpoint failed. Configuration mistakes (401/403/404) are the user's; what is left after
+ * retries of 429/5xx/timeouts is infrastructure (harness: the trial is retried, counted apart).
+ * Other 4xx (e.g. a context overflow) reach the agent as an ordinary end of its run.
+ */
+export class LlmError extends ClawgymError {
+  readonly status: number | undefined;
+  readonly attempts: number;
+  constructor(message: string, opts: { status?: number; attempts: number; cause?: unknown }) {
+    const s = opts.status;
+    super(s === 401 || s === 403 || s === 404 ? 'usage' : 'harness', message, { cause: opts.cause });
+    this.status = s;
+    this.attempts = opts.attempts;
+  }
+  /** The request itself was refused (4xx other than auth/not-found/rate limits). */
+  get rejected(): boolean {
+    return this.status !== undefined && this.status >= 400 && this.status < 500 && this.kind === 'harness' && this.status !== 429 && this.status !== 408;
+  }
+}
+
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

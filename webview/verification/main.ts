@@ -20,8 +20,8 @@ function el(tag: string, attrs: Attrs = {}, ...children: Array<Node | string | n
   return e;
 }
 
-function badge(text: string, variant: string): HTMLElement {
-  const b = el('vscode-badge', { class: `badge ${variant}` });
+function badge(text: string, variant: string, id: string): HTMLElement {
+  const b = el('vscode-badge', { id, class: `status ${variant}`, variant: 'counter' });
   b.textContent = text;
   return b;
 }
@@ -72,7 +72,7 @@ function render(s: VerificationState, busy: string | null): void {
     'header',
     {},
     el('h1', {}, el('span', { id: 'task-id' }, s.taskId)),
-    el('div', { class: 'summary' }, el('span', { id: 'score', class: 'score' }, s.score), badge(s.status, s.status), el('span', { id: 'status', class: `status ${s.status}` }, s.status)),
+    el('div', { class: 'summary' }, el('span', { id: 'score', class: 'score' }, s.score), badge(s.status, s.status, 'status')),
     el('p', { class: 'muted' }, `${src} · pass at ≥ ${s.passThreshold} · ${passedN}/${s.checks.length} checks passed · weights code ${s.weights.code.toFixed(2)} / rubric ${s.weights.rubric.toFixed(2)}`),
     actions,
   );

@@ -22,6 +22,8 @@ export interface AgentOutcome {
   exitCode: number | null;
   signal: string | null;
   timedOut: boolean;
+  /** LLM agents: why the run ended (model_stopped, max_steps, max_tokens, timeout, error…). */
+  endReason?: string;
 }
 
 export interface Agent {

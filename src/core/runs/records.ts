@@ -26,7 +26,7 @@ export const ResultLine = z.object({
   agent: z.string(),
   /** How the agent process ended. */
   agent_exit: z
-    .object({ code: z.number().nullable(), signal: z.string().nullable(), timed_out: z.boolean() })
+    .object({ code: z.number().nullable(), signal: z.string().nullable(), timed_out: z.boolean(), end_reason: z.string().optional() })
     .nullable(),
   /** Code and rubric parts of the reward; rubric null when not judged. */
   code_score: z.number().nullable(),
@@ -60,6 +60,14 @@ export const RunManifest = z.object({
     name: z.string(),
     command: z.string().optional(),
     instruction_via: z.enum(['arg', 'file', 'stdin']).optional(),
+    // LLM agents. Never a key: resume reads it again from the environment or the config file.
+    model: z.string().optional(),
+    base_url: z.string().optional(),
+    config: z.string().optional(),
+    max_steps: z.number().int().positive().optional(),
+    max_tokens: z.number().int().positive().optional(),
+    stream: z.boolean().optional(),
+    trajectory: z.string().optional(),
   }),
   attempts: z.number().int().min(1),
   concurrency: z.number().int().min(1),

@@ -54,6 +54,13 @@ export function newRunId(agent: string): string {
   return `${ts}-${agent}-${randomBytes(3).toString('hex')}`;
 }
 
+/** The agent as run.json records it: defined fields only, and never a key. */
+function manifestAgent(a: AgentSpec): RunManifest['agent'] {
+  const { name, command, instruction_via, model, base_url, config, max_steps, max_tokens, stream, trajectory } = a;
+  const all = { name, command, instruction_via, model, base_url, config, max_steps, max_tokens, stream, trajectory };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RunManifest['agent'];
+}
+
 export function filterTasks(tasks: Task[], include: string[], exclude: string[]): Task[] {
   const inc = include.length ? picomatch(include) : () => true;
   const exc = exclude.length ? picomatch(exclude) : () => false;
@@ -79,7 +86,7 @@ export async function startRun(o: RunOptions, sandbox: Sandbox, hooks: RunHooks 
     include: o.include ?? [],
     exclude: o.exclude ?? [],
     tasks: tasks.map((t) => ({ id: t.spec.id, source: t.source, format: t.format, category: t.spec.category ?? null })),
-    agent: o.agent.command ? { name: agentName, command: o.agent.command, instruction_via: o.agent.instruction_via } : { name: agentName },
+    agent: manifestAgent(o.agent),
     attempts,
     concurrency: o.concurrency ?? availableParallelism(),
     timeout_multiplier: o.timeoutMultiplier ?? 1,

@@ -111,7 +111,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
     error_kind: result.error_kind,
     category: spec.category ?? null,
     agent: agent.name,
-    agent_exit: { code: outcome.exitCode, signal: outcome.signal, timed_out: outcome.timedOut },
+    agent_exit: { code: outcome.exitCode, signal: outcome.signal, timed_out: outcome.timedOut, ...(outcome.endReason ? { end_reason: outcome.endReason } : {}) },
     code_score: result.code.score,
     rubric_score: result.rubric.score,
     timings: { setup_ms: t1 - t0, agent_ms: t2 - t1, verify_ms: t3 - t2, total_ms: t3 - t0 },

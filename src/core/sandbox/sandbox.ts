@@ -11,6 +11,7 @@
  * when the user asks for it explicitly.
  */
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { HarnessError, SandboxUnavailableError } from '../errors.js';
 import { OutputCollector } from './output.js';
@@ -54,7 +55,8 @@ export interface SandboxRequest {
   /** Working directory inside the sandbox; default `mount`. */
   cwd?: string;
   timeoutMs: number;
-  stdin?: string | Uint8Array;
+  /** A stream stays open for interactive input (the claw agent's background sessions). */
+  stdin?: string | Uint8Array | Readable;
   limits?: Partial<SandboxLimits>;
   onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
   signal?: AbortSignal;
@@ -207,7 +209,7 @@ interface SpawnOptions {
   /** Start the process as this uid/gid with no supplementary groups (we are root). */
   user?: { uid: number; gid: number };
   timeoutMs: number;
-  stdin?: string | Uint8Array;
+  stdin?: SandboxRequest['stdin'];
   limits?: Partial<SandboxLimits>;
   cwd?: string;
   env?: Record<string, string>;
@@ -256,7 +258,11 @@ export function spawnCollected(argv: string[], opts: SpawnOptions): Promise<Sand
     });
     if (child.stdin) {
       child.stdin.on('error', () => {}); // the command may exit without reading stdin
-      child.stdin.end(opts.stdin);
+      if (opts.stdin instanceof Readable) {
+        const input = opts.stdin;
+        input.pipe(child.stdin);
+        child.on('close', () => input.unpipe(child.stdin!));
+      } else child.stdin.end(opts.stdin);
     }
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);

@@ -1,0 +1,65 @@
+/**
+ * Runs one tool call from the model. Whatever goes wrong — an unknown tool, arguments that are not
+ * JSON, a failing tool — becomes an error observation the model can react to, never a crash.
+ */
+import { ClawgymError, errorMessage } from '../../errors.js';
+import { editTool, readTool, writeTool, type ToolOutput } from './fs-tools.js';
+import { ProcessSessions } from './processes.js';
+import type { ToolEnv } from './tool-env.js';
+import { isToolName, normaliseArgs, parseArguments, TOOL_NAMES, ToolInputError } from './tools.js';
+
+export interface ToolCallResult extends ToolOutput {
+  /** The arguments as parsed (the raw text when they were not a JSON object). */
+  arguments: Record<string, unknown> | string;
+}
+
+export class ToolExecutor {
+  readonly sessions: ProcessSessions;
+
+  constructor(readonly env: ToolEnv) {
+    this.sessions = new ProcessSessions(env);
+  }
+
+  async call(name: string, rawArguments: string): Promise<ToolCallResult> {
+    let args: Record<string, unknown>;
+    try {
+      args = parseArguments(rawArguments);
+    } catch (e) {
+      return { text: `Error: ${errorMessage(e)}`, isError: true, arguments: rawArguments };
+    }
+    if (!isToolName(name)) {
+      return { text: `Error: there is no tool "${name}". Available tools: ${TOOL_NAMES.join(', ')}.`, isError: true, arguments: args };
+    }
+    try {
+      const t = normaliseArgs(name, args);
+      let out: ToolOutput;
+      switch (t.tool) {
+        case 'read':
+          out = await readTool(this.env, t.args);
+          break;
+        case 'write':
+          out = await writeTool(this.env, t.args);
+          break;
+        case 'edit':
+          out = await editTool(this.env, t.args);
+          break;
+        case 'exec':
+          out = await this.sessions.exec(t.args);
+          break;
+        case 'process':
+          out = await this.sessions.process(t.args);
+          break;
+      }
+      return { ...out, arguments: args };
+    } catch (e) {
+      if (e instanceof ToolInputError) return { text: `Error: ${e.message}`, isError: true, arguments: args };
+      if (e instanceof ClawgymError && e.kind === 'harness') throw e; // our sandbox broke: retry the trial
+      // A tool that failed in a way we did not foresee: the model hears it, the run goes on.
+      return { text: `Error: ${name} failed: ${errorMessage(e)}`, isError: true, arguments: args, mutated: true };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.sessions.closeAll();
+  }
+}
