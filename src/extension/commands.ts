@@ -10,7 +10,7 @@ import { readResults } from '../core/runs/store.js';
 import { reviewFileOf, StaleFileError, writeReview } from '../core/task/review.js';
 import type { ReviewStatus } from '../core/task/schema.js';
 import { VerifyResult } from '../core/verify/result.js';
-import { copyFileSet } from '../core/workspace/copy.js';
+import { materializeFileSet } from '../core/workspace/copy.js';
 import type { VerificationState } from '../protocol/verification.js';
 import { baseFolder, settings } from './config.js';
 import { verifyArgv, type CliLocation } from './model/cli.js';
@@ -158,7 +158,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ClawGym: materializing ${t.id}…` }, async () => {
           let files = 0;
           await mkdir(dest, { recursive: true });
-          for (const set of task.workspace) files += (await copyFileSet(set, dest)).files;
+          for (const set of task.workspace) files += (await materializeFileSet(set, dest)).files;
           log.info(`${t.id}: ${files} file(s) materialized into ${dest}`);
         });
       }
@@ -175,11 +175,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const t = taskOf(node) ?? (await pickTask(index, 'Task to run an agent on'));
       if (!t) return;
       const s = settings();
-      const agents = ['oracle', 'nop', 'command'].sort((a, b) => (a === s.defaultAgent ? -1 : b === s.defaultAgent ? 1 : 0));
+      const agents = ['oracle', 'nop', 'command', 'claw'].sort((a, b) => (a === s.defaultAgent ? -1 : b === s.defaultAgent ? 1 : 0));
       const descr: Record<string, string> = {
         oracle: "the task's solution/solve.sh (a sound task scores 1)",
         nop: 'does nothing (a sound task scores 0)',
         command: s.agentCommand ? `runs: ${s.agentCommand}` : 'runs clawgym.agentCommand (asks for it)',
+        claw: s.model ? `ClawGym's tool loop with ${s.model}${s.baseUrl ? ` at ${s.baseUrl}` : ''}` : "ClawGym's tool loop over an OpenAI-compatible model (asks for clawgym.model)",
       };
       const pick = await vscode.window.showQuickPick(agents.map((a) => ({ label: a, description: descr[a] })), { placeHolder: `Agent to run on ${t.id}` });
       if (!pick) return;
@@ -187,6 +188,11 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         const cmd = await vscode.window.showInputBox({ prompt: 'The agent command line, run inside the sandbox ({instruction} stands for the instruction)', placeHolder: 'openclaw --message {instruction}' });
         if (!cmd) return;
         await vscode.workspace.getConfiguration('clawgym').update('agentCommand', cmd, vscode.ConfigurationTarget.Workspace);
+      }
+      if (pick.label === 'claw' && !s.model) {
+        const model = await vscode.window.showInputBox({ prompt: 'Model for the claw agent (clawgym.model); the endpoint is clawgym.baseUrl, the key ClawGym: Set API Key', placeHolder: 'gpt-4.1-mini' });
+        if (!model) return;
+        await vscode.workspace.getConfiguration('clawgym').update('model', model, vscode.ConfigurationTarget.Workspace);
       }
       const outcome = await runInTerminal({ task: t, agent: pick.label, cli: d.cli(), env: await d.env(), log, status: d.status });
       d.runsView.refresh();

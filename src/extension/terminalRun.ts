@@ -77,7 +77,7 @@ export async function runInTerminal(
   const s = settings();
   const runId = newRunId(o.agent);
   const runDir = join(s.runsDir, runId);
-  const argv = runArgv(o.cli, { taskSources: [o.task.source], taskIds: [o.task.id], agent: o.agent, out: runDir, sandbox: s.sandbox, command: s.agentCommand || undefined });
+  const argv = runArgv(o.cli, { taskSources: [o.task.source], taskIds: [o.task.id], agent: o.agent, out: runDir, sandbox: s.sandbox, command: s.agentCommand || undefined, model: s.model || undefined });
   const line = shellQuote(argv);
   const terminal = vscode.window.createTerminal({
     name: `ClawGym: ${o.task.id}`,

@@ -82,10 +82,11 @@ export class TaskTests implements vscode.Disposable {
   private async run(req: vscode.TestRunRequest, token: vscode.CancellationToken, profileAgent: string): Promise<void> {
     if (!this.d.requireTrust()) return;
     const s = settings();
-    const agent = profileAgent === 'agent' ? 'command' : profileAgent;
+    // The Agent profile: the claw agent when a model is set, else the configured command.
+    const agent = profileAgent !== 'agent' ? profileAgent : s.model ? 'claw' : 'command';
     if (agent === 'command' && !s.agentCommand) {
-      const open = await vscode.window.showWarningMessage('ClawGym: the Agent profile runs clawgym.agentCommand, which is not set.', 'Open Settings');
-      if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'clawgym.agentCommand');
+      const open = await vscode.window.showWarningMessage('ClawGym: the Agent profile runs the claw agent with clawgym.model, or clawgym.agentCommand; neither is set.', 'Open Settings');
+      if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'clawgym.model');
       return;
     }
     const items = this.leaves(req);
@@ -123,6 +124,7 @@ export class TaskTests implements vscode.Disposable {
       out: runDir,
       sandbox: s.sandbox,
       command: s.agentCommand || undefined,
+      model: s.model || undefined,
       concurrency: s.concurrency,
       json: true,
     });

@@ -138,6 +138,9 @@ test('CLI command lines: exact --include globs, quoting, no key on the command l
   const argv = runArgv(loc, { taskSources: ['/t/a', '/t/a'], taskIds: ['a[1]'], agent: 'oracle', out: '/runs/x', sandbox: 'bwrap', json: true });
   assert.deepEqual(argv, ['node', '/ext/dist/cli.cjs', 'run', '/t/a', '--include', 'a\\[1\\]', '--agent', 'oracle', '--out', '/runs/x', '--json', '--no-progress']);
   assert.equal(exactGlob('plain-id_1.x'), 'plain-id_1.x');
+  const claw = runArgv(loc, { taskSources: ['/t/a'], taskIds: ['a'], agent: 'claw', model: 'm1', out: '/r', sandbox: 'bwrap' });
+  assert.deepEqual(claw.slice(-6), ['--agent', 'claw', '--out', '/r', '--model', 'm1']);
+  assert.ok(!runArgv(loc, { taskSources: ['/t/a'], taskIds: ['a'], agent: 'oracle', model: 'm1', out: '/r', sandbox: 'bwrap' }).includes('--model'));
   assert.deepEqual(verifyArgv({ ...loc, cliPath: '/usr/bin/clawgym' }, '/t/a', '/w', 'none'), ['/usr/bin/clawgym', 'verify', '/t/a', '/w', '--json', '--sandbox', 'none']);
   assert.equal(shellQuote(['node', '/a b/cli.cjs', "it's", '--x=1']), `node '/a b/cli.cjs' 'it'\\''s' --x=1`);
   assert.ok(!argv.join(' ').includes('KEY'));

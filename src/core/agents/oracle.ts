@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClawgymError } from '../errors.js';
 import { hasSolution } from '../task/task.js';
-import { copyFileSet } from '../workspace/copy.js';
+import { materializeFileSet } from '../workspace/copy.js';
 import type { Agent } from './agent.js';
 import { runAgentProcess } from './process.js';
 
@@ -17,7 +17,7 @@ export const oracleAgent: Agent = {
     // Copied, not bound from the task folder: the sandbox uid may not reach it, and the trial stays self-contained.
     const host = join(ctx.trialDir, 'solution');
     await mkdir(host, { recursive: true });
-    await copyFileSet(sol, host);
+    await materializeFileSet(sol, host);
     const r = await runAgentProcess(ctx, 'bash /solution/solve.sh', {
       binds: [{ host, dest: '/solution', readOnly: true }],
     });

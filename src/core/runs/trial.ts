@@ -13,7 +13,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Task } from '../task/task.js';
 import { TranscriptWriter } from '../verify/transcript.js';
 import { verifyWorkspace } from '../verify/verify.js';
-import { copyFileSet, type Owner } from '../workspace/copy.js';
+import { materializeFileSet, type Owner } from '../workspace/copy.js';
 import { EventLog } from './events.js';
 import type { ResultLine } from './records.js';
 
@@ -70,7 +70,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   events.emit({ type: 'trial_start', task_id: spec.id, attempt });
   events.emit({ type: 'phase', phase: 'setup', state: 'start' });
   await mkdir(ws, { recursive: true });
-  for (const set of task.workspace) await copyFileSet(set, ws, owner);
+  for (const set of task.workspace) await materializeFileSet(set, ws, owner);
   if (owner) await lchown(ws, owner.uid, owner.gid);
   const t1 = performance.now();
   events.emit({ type: 'phase', phase: 'setup', state: 'end', ms: t1 - t0 });

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { isInside } from '../workspace/copy.js';
+import { isInsideDir } from '../task/fileset.js';
 
 export type FileRead = { ok: true; data: Buffer } | { ok: false; reason: string };
 
@@ -28,7 +28,7 @@ export class WorkspaceReader {
     } catch {
       return { reason: `${rel} does not exist` };
     }
-    if (!isInside(root, real)) return { reason: `${rel} resolves outside the workspace` };
+    if (!isInsideDir(root, real)) return { reason: `${rel} resolves outside the workspace` };
     return { path: real };
   }
 

@@ -10,7 +10,8 @@ import { ClawgymError, errorMessage, type ErrorKind } from '../errors.js';
 import type { Bind, Sandbox } from '../sandbox/sandbox.js';
 import { checkIds } from '../task/schema.js';
 import type { Task } from '../task/task.js';
-import { copyFileSet, listFileSet, placeHiddenFiles, type Owner } from '../workspace/copy.js';
+import { listFileSet } from '../task/fileset.js';
+import { materializeFileSet, placeHiddenFiles, type Owner } from '../workspace/copy.js';
 import { evaluateDeclarative, type DeclarativeContext } from './declarative.js';
 import { WorkspaceReader } from './files.js';
 import type { CheckResult, VerifyResult } from './result.js';
@@ -39,14 +40,14 @@ async function exposeTests(o: VerifyOptions): Promise<{ binds: Bind[]; hiddenDir
     // Copied rather than bound from the task folder, which the sandbox uid may not be able to reach.
     const host = join(o.scratch, 'tests');
     await mkdir(host, { recursive: true });
-    await copyFileSet(tests, host);
+    await materializeFileSet(tests, host);
     return { binds: [{ host, dest: mountAt, readOnly: true }], hiddenDirs: new Set() };
   }
   await placeHiddenFiles(tests, o.workspace, mountAt, o.owner);
   const top = mountAt.split('/').filter((p) => p && p !== '.')[0];
   const hidden = new Set<string>();
   if (top) hidden.add(top);
-  else for (const p of (await listFileSet(tests)).keys()) hidden.add(p);
+  else for (const f of await listFileSet(tests)) hidden.add(f.path);
   return { binds: [], hiddenDirs: hidden };
 }
 
@@ -72,8 +73,8 @@ export async function verifyWorkspace(o: VerifyOptions): Promise<VerifyResult> {
       (originalCache ??= (async () => {
         const m = new Map<string, () => Promise<Buffer>>();
         for (const set of o.task.workspace) {
-          for (const [p, f] of await listFileSet(set)) {
-            m.set(p, async () => (f.content !== undefined ? Buffer.from(f.content) : readFile(f.from!)));
+          for (const f of await listFileSet(set)) {
+            m.set(f.path, async () => (f.content !== undefined ? Buffer.from(f.content) : readFile(f.from!)));
           }
         }
         return m;

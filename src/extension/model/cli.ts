@@ -14,6 +14,8 @@ export interface RunArgs {
   out: string;
   sandbox: 'bwrap' | 'none';
   command?: string;
+  /** For the claw agent. The base URL and key travel in the environment. */
+  model?: string;
   concurrency?: number;
   json?: boolean;
 }
@@ -32,6 +34,7 @@ export function runArgv(loc: CliLocation, a: RunArgs): string[] {
   for (const id of a.taskIds) argv.push('--include', exactGlob(id));
   argv.push('--agent', a.agent, '--out', a.out);
   if (a.agent === 'command' && a.command) argv.push('--command', a.command);
+  if (a.agent === 'claw' && a.model) argv.push('--model', a.model);
   if (a.sandbox !== 'bwrap') argv.push('--sandbox', a.sandbox);
   if (a.concurrency) argv.push('--concurrency', String(a.concurrency));
   if (a.json) argv.push('--json', '--no-progress');
