@@ -1,7 +1,7 @@
 /**
  * A real HTTP server speaking OpenAI's Chat Completions protocol, scripted per test: JSON or SSE
  * streaming (tool_calls split into deltas as real servers send them), injected 429 (with
- * Retry-After) and 500, and a record of every request it got.
+ * Retry-After) and 500, GET /models, and a record of every request it got.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -79,6 +79,10 @@ export class MockLlm {
     }
     const rec: RecordedRequest = { path: req.url ?? '', headers: req.headers, body };
     this.requests.push(rec);
+    if (req.method === 'GET' && /\/models(\/|$)/.test(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-mock': 'models' }).end(JSON.stringify({ object: 'list', data: [{ id: 'mock-model', object: 'model', owned_by: 'clawgym-tests' }] }));
+      return;
+    }
     if (!req.url?.endsWith('/chat/completions')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
       return;

@@ -19,8 +19,13 @@ import { saveNativeTask } from '../core/task/save.js';
 import type { Task } from '../core/task/task.js';
 import { taskJsonSchema } from '../core/task/schema.js';
 import { VERSION } from '../core/version.js';
+import { RubricJudge } from '../core/verify/judge.js';
+import type { JudgeSpec } from '../core/verify/judge-spec.js';
 import { verifyWorkspace } from '../core/verify/verify.js';
+import { resolveEndpoint } from '../core/llm/config.js';
+import { RecordingProxy } from '../core/rl/proxy.js';
 import { chownTree } from '../core/workspace/copy.js';
+import { CallRecorder } from '../core/llm/recorder.js';
 import { colors, EXIT, fail, printJson, useColor, warn } from './output.js';
 import { createProgress } from './progress.js';
 
@@ -60,8 +65,17 @@ async function reportFor(runDir: string): Promise<Report> {
 function exitCodeFor(s: RunSummary): number {
   if (s.interrupted) return EXIT.interrupted;
   if (s.results.some((r) => r.error_kind === 'harness')) return EXIT.harness;
-  if (s.loadErrors.length || s.results.some((r) => r.error_kind === 'task' || r.error_kind === 'verifier')) return EXIT.taskErrors;
+  if (s.loadErrors.length || s.results.some((r) => r.error_kind === 'task' || r.error_kind === 'verifier' || r.error_kind === 'judge')) return EXIT.taskErrors;
   return EXIT.ok;
+}
+
+/** The judge flags (run and verify): a spec only when a judge model is given. */
+function judgeSpec(o: { judgeModel?: string; judgeBaseUrl?: string; config?: string; judgeTranscript?: boolean }): JudgeSpec | undefined {
+  if (!o.judgeModel) {
+    if (o.judgeBaseUrl) throw new ClawgymError('usage', '--judge-base-url needs --judge-model <name>');
+    return undefined;
+  }
+  return { model: o.judgeModel, ...(o.judgeBaseUrl ? { base_url: o.judgeBaseUrl } : {}), ...(o.config ? { config: resolve(o.config) } : {}), ...(o.judgeTranscript === false ? { transcript: false } : {}) };
 }
 
 export function buildProgram(): Command {
@@ -85,6 +99,10 @@ export function buildProgram(): Command {
     .option('--max-tokens <n>', 'for --agent claw: prompt + completion tokens over a trial at most', positiveInt)
     .option('--no-stream', 'for --agent claw: non-streaming model calls')
     .option('--trajectory <file>', 'for --agent replay: the trajectory.json whose tool calls to re-execute')
+    .option('--record', "for --agent command: record the agent's model calls through a per-trial proxy (upstream: --base-url, OPENAI_BASE_URL or the config file) into trajectory.json and llm/calls.jsonl; the agent gets OPENAI_BASE_URL")
+    .option('--judge-model <name>', "score task rubrics with this LLM judge (separate from the agent's model); key from CLAWGYM_JUDGE_API_KEY, OPENAI_API_KEY or the config file")
+    .option('--judge-base-url <url>', "the judge's OpenAI-compatible base URL (else OPENAI_BASE_URL, the config file, or OpenAI)")
+    .option('--no-judge-transcript', 'do not show the judge a transcript summary')
     .option('-c, --concurrency <n>', 'trials at once (default: number of cores)', positiveInt)
     .option('-k, --attempts <k>', 'attempts per task (for pass@k)', positiveInt, 1)
     .option('--timeout-multiplier <x>', "scale every task's timeout", positiveNumber, 1)
@@ -98,6 +116,7 @@ export function buildProgram(): Command {
     .option('--no-progress', 'no progress output')
     .action(async (paths: string[], o) => {
       if (!o.resume && !paths.length) throw new ClawgymError('usage', 'give task paths, or --resume <run-dir>');
+      if (o.record && o.agent !== 'command') throw new ClawgymError('usage', `--record needs --agent command (${o.agent === 'claw' ? 'claw records its model calls itself' : `${o.agent} makes no model calls`})`);
       const sandbox = await sandboxFor(o.sandbox);
       const progress = createProgress(o.json ? 'json' : !o.progress ? 'plain' : process.stderr.isTTY ? 'tty' : 'plain');
       const quiet = !o.progress && !o.json;
@@ -141,7 +160,9 @@ export function buildProgram(): Command {
                   max_tokens: o.maxTokens,
                   stream: o.stream === false ? false : undefined,
                   trajectory: o.trajectory ? resolve(o.trajectory) : undefined,
+                  record: o.record ? true : undefined,
                 },
+                judge: judgeSpec(o),
                 attempts: o.attempts,
                 concurrency: o.concurrency ?? availableParallelism(),
                 timeoutMultiplier: o.timeoutMultiplier,
@@ -176,10 +197,17 @@ export function buildProgram(): Command {
     .argument('<task>', 'the task (folder or file)')
     .argument('<folder>', 'the workspace folder to verify')
     .option('--transcript <file>', 'an OpenClaw transcript.jsonl for transcript checks and grade()')
+    .option('--judge-model <name>', 'score the rubric with this LLM judge; key from CLAWGYM_JUDGE_API_KEY, OPENAI_API_KEY or the config file')
+    .option('--judge-base-url <url>', "the judge's OpenAI-compatible base URL (else OPENAI_BASE_URL, the config file, or OpenAI)")
+    .option('--config <file>', 'LLM config file (default ~/.config/clawgym/config.json)')
+    .option('--no-judge-transcript', 'do not show the judge a transcript summary')
+    .option('--judge-calls <file>', "append the judge's model calls (redacted) to this JSONL file")
     .addOption(sandboxOption())
     .option('--json', 'print verify.json')
     .action(async (taskPath: string, folder: string, o) => {
       const task = await loadOneTask(taskPath);
+      const spec = judgeSpec(o);
+      const judge = spec ? RubricJudge.fromSpec(spec) : undefined;
       const sandbox = await sandboxFor(o.sandbox);
       const tmp = await mkdtemp(join(tmpdir(), 'clawgym-verify-'));
       try {
@@ -193,6 +221,8 @@ export function buildProgram(): Command {
           owner: sandbox.owner,
           scratch: join(tmp, 'verifier'),
           transcriptPath: o.transcript ? resolve(o.transcript) : join(tmp, 'none.jsonl'),
+          judge,
+          judgeCalls: judge && o.judgeCalls ? new CallRecorder(resolve(o.judgeCalls), judge.client.secrets) : undefined,
         });
         if (o.json) printJson(result);
         else {
@@ -202,6 +232,7 @@ export function buildProgram(): Command {
             if (!c.passed && !c.error) process.stdout.write(`      expected: ${c.expected ?? '-'}\n      actual:   ${c.actual ?? '-'}\n`);
           }
           process.stdout.write(`rubric: ${result.rubric.message}\n`);
+          for (const j of result.rubric.judgments ?? []) process.stdout.write(`      ${j.rule}: ${j.score} — ${j.reason}\n`);
           process.stdout.write(`reward ${result.reward.toFixed(4)}  ${result.passed ? colors.green('passed') : colors.red('not passed')}${result.error ? `  error: ${result.error}` : ''}\n`);
         }
         process.exitCode = result.error_kind === 'harness' ? EXIT.harness : result.error ? EXIT.taskErrors : EXIT.ok;
@@ -295,6 +326,43 @@ export function buildProgram(): Command {
     .description('Print the JSON Schema of task.yaml (generated from the zod model).')
     .action(() => {
       process.stdout.write(`${JSON.stringify(taskJsonSchema(), null, 2)}\n`);
+    });
+
+  program
+    .command('proxy')
+    .description("A recording OpenAI-compatible proxy: forwards /v1/chat/completions (streaming too) and /v1/models to --upstream, and records each session's conversation as calls.jsonl and, when the session ends, trajectory.json (ATIF).")
+    .requiredOption('--upstream <url>', 'the upstream base URL, e.g. https://api.openai.com/v1 or http://localhost:8000/v1')
+    .option('--port <n>', 'port to listen on (0: any free port)', (v) => Number(v), 8011)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--out <dir>', 'recordings: <out>/<session>/calls.jsonl and trajectory.json', 'recordings')
+    .option('--config <file>', 'LLM config file for the upstream key (when clients send none), max_concurrency and prices')
+    .option('--json', 'print a JSON line when listening and one per session written at shutdown')
+    .action(async (o) => {
+      if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new ClawgymError('usage', '--port must be 0–65535');
+      const endpoint = resolveEndpoint({ baseUrl: o.upstream, configPath: o.config ? resolve(o.config) : undefined });
+      const out = resolve(o.out);
+      const proxy = new RecordingProxy({ upstream: endpoint.baseUrl, apiKey: endpoint.apiKey, out, maxConcurrency: endpoint.maxConcurrency, prices: endpoint.prices });
+      const url = await proxy.listen(o.port, o.host);
+      if (o.json) printJson({ event: 'listening', url, upstream: endpoint.baseUrl, out });
+      else {
+        process.stderr.write(`clawgym proxy: ${url} → ${endpoint.baseUrl}\nrecording into ${out}/<session>/ (session: header x-clawgym-session, base URL ${url.replace(/\/v1$/, '')}/s/<session>/v1, or model "<model>@<session>")\n`);
+        process.stderr.write(`end a session: curl -X POST ${url.replace(/\/v1$/, '')}/sessions/<session>/end   (Ctrl-C ends them all)\n`);
+      }
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void proxy.close().then((ended) => {
+            for (const e of ended) {
+              if (o.json) printJson({ event: 'session_end', session: e.id, trajectory: e.trajectory });
+              else process.stderr.write(`session ${e.id}: ${e.trajectory ?? 'no model calls, no trajectory'}\n`);
+            }
+            done();
+          });
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
     });
 
   program

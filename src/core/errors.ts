@@ -4,7 +4,8 @@ export type ErrorKind =
   | 'verifier' // the task's verifier crashed or printed garbage
   | 'harness' // our infrastructure failed (sandbox, missing interpreter): retried, counted apart
   | 'usage' // the user asked for something impossible
-  | 'not_judged'; // only an LLM rubric could score this and no judge ran
+  | 'not_judged' // only an LLM rubric could score this and no judge ran
+  | 'judge'; // the LLM rubric judge failed (model error after retries, invalid answer after the repair)
 
 export class ClawgymError extends Error {
   readonly kind: ErrorKind;
@@ -58,6 +59,13 @@ export class HarnessError extends ClawgymError {
 export class VerifierError extends ClawgymError {
   constructor(message: string) {
     super('verifier', message);
+  }
+}
+
+/** The rubric judge could not judge: never turned into a score, reported as the judge's failure. */
+export class JudgeError extends ClawgymError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('judge', message, options);
   }
 }
 

@@ -88,7 +88,7 @@ test('counts: finished, passed, failed, errors by kind, missing trials, tasks no
     passed: 5,
     failed: 2,
     errored: 2,
-    errors_by_kind: { task: 0, verifier: 0, harness: 1, usage: 0, not_judged: 1, unknown: 0 },
+    errors_by_kind: { task: 0, verifier: 0, harness: 1, usage: 0, not_judged: 1, judge: 0, unknown: 0 },
     harness_retries: 2,
     tasks_not_run: 1,
   });

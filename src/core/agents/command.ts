@@ -1,12 +1,14 @@
 /**
  * Any CLI as a black box inside the sandbox (for example the real OpenClaw). The instruction
- * reaches it as a `{instruction}` placeholder (shell-quoted), a file, or stdin.
+ * reaches it as a `{instruction}` placeholder (shell-quoted), a file, or stdin. With `record`, its
+ * model calls go through a recording proxy and become the trial's trajectory (see record.ts).
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Agent } from './agent.js';
 import { runAgentProcess } from './process.js';
+import { recordEndpoint, startTrialRecording, type RecordSettings } from './record.js';
 
 export type InstructionVia = 'arg' | 'file' | 'stdin';
 
@@ -14,12 +16,13 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function commandAgent(command: string, via?: InstructionVia): Agent {
+export function commandAgent(command: string, via?: InstructionVia, record?: RecordSettings): Agent {
   if (!command.trim()) throw new UsageError('--agent command needs --command "<shell command line>"');
   const mode: InstructionVia = via ?? (command.includes('{instruction}') ? 'arg' : 'stdin');
   if (mode === 'arg' && !command.includes('{instruction}')) {
     throw new UsageError('--instruction-via arg needs a {instruction} placeholder in --command');
   }
+  if (record) recordEndpoint(record);
   return {
     name: 'command',
     async run(ctx) {
@@ -29,11 +32,17 @@ export function commandAgent(command: string, via?: InstructionVia): Agent {
       await writeFile(join(io, 'instruction.md'), instruction);
       const line = command.replaceAll('{instruction}', shellQuote(instruction)).replaceAll('{instruction_file}', '/clawgym/instruction.md');
       ctx.transcript.add('user', [{ type: 'text', text: instruction }]);
-      const r = await runAgentProcess(ctx, line, {
-        binds: [{ host: io, dest: '/clawgym', readOnly: true }],
-        env: { CLAWGYM_INSTRUCTION_FILE: '/clawgym/instruction.md', CLAWGYM_TASK_ID: ctx.task.spec.id },
-        stdin: mode === 'stdin' ? instruction : undefined,
-      });
+      const rec = record ? await startTrialRecording(ctx, record) : null;
+      let r;
+      try {
+        r = await runAgentProcess(ctx, rec ? rec.wrap(line) : line, {
+          binds: [{ host: io, dest: '/clawgym', readOnly: true }, ...(rec?.binds ?? [])],
+          env: { CLAWGYM_INSTRUCTION_FILE: '/clawgym/instruction.md', CLAWGYM_TASK_ID: ctx.task.spec.id, ...rec?.env },
+          stdin: mode === 'stdin' ? instruction : undefined,
+        });
+      } finally {
+        await rec?.finish();
+      }
       if (r.stdout.trim()) ctx.transcript.add('assistant', [{ type: 'text', text: r.stdout.slice(-20_000) }]);
       return r;
     },

@@ -23,16 +23,19 @@ export interface AgentSpec {
   stream?: boolean;
   /** replay: the trajectory.json to re-execute. */
   trajectory?: string;
+  /** command: record its model calls through a proxy (upstream from base_url / config). */
+  record?: boolean;
 }
 
 export function createAgent(spec: AgentSpec): Agent {
+  if (spec.record && spec.name !== 'command') throw new UsageError(`--record needs --agent command (${spec.name === 'claw' ? 'claw records its model calls itself' : `${spec.name} makes no model calls`})`);
   switch (spec.name) {
     case 'nop':
       return nopAgent;
     case 'oracle':
       return oracleAgent;
     case 'command':
-      return commandAgent(spec.command ?? '', spec.instruction_via);
+      return commandAgent(spec.command ?? '', spec.instruction_via, spec.record ? { baseUrl: spec.base_url, configPath: spec.config } : undefined);
     case 'claw':
       return clawAgent({ model: spec.model, baseUrl: spec.base_url, configPath: spec.config, maxSteps: spec.max_steps, maxTokens: spec.max_tokens, stream: spec.stream });
     case 'replay':

@@ -16,6 +16,7 @@ import { endpointLimiter } from './limiter.js';
 import type { CallRecorder } from './recorder.js';
 import { REDACTED, secretsOf } from './redact.js';
 import { DEFAULT_RETRY, headersOf, retryAfterMs, withRetries, type RetryPolicy } from './retry.js';
+import { ChunkAssembler, reasoningOf, usageOf, type AssembledStream } from './stream.js';
 import type { ChatResult, LlmCallRecord, ModelToolCall, TokenUsage } from './types.js';
 
 export type { ChatCompletionMessageParam, ChatCompletionTool };
@@ -50,26 +51,7 @@ export interface ClientDeps {
   fetch?: typeof fetch;
 }
 
-function usageOf(u: ChatCompletion['usage'] | null | undefined): TokenUsage | null {
-  if (!u) return null;
-  const cached = u.prompt_tokens_details?.cached_tokens ?? undefined;
-  return { prompt_tokens: u.prompt_tokens ?? 0, completion_tokens: u.completion_tokens ?? 0, total_tokens: u.total_tokens ?? (u.prompt_tokens ?? 0) + (u.completion_tokens ?? 0), ...(cached !== undefined ? { cached_tokens: cached } : {}) };
-}
-
-/** Servers put chain-of-thought under different names (vLLM, DeepSeek: reasoning_content; others: reasoning). */
-function reasoningOf(o: unknown): string | undefined {
-  const r = o as { reasoning_content?: unknown; reasoning?: unknown } | undefined;
-  const v = r?.reasoning_content ?? r?.reasoning;
-  return typeof v === 'string' ? v : undefined;
-}
-
-interface Assembled {
-  content: string | null;
-  reasoning: string | null;
-  toolCalls: ModelToolCall[];
-  finish: string | null;
-  model: string;
-  usage: TokenUsage | null;
+interface Assembled extends Omit<AssembledStream, 'chunks' | 'message'> {
   status: number;
   body: unknown;
   chunks?: number;
@@ -177,43 +159,13 @@ export class LlmClient {
 
   private async streamOnce(body: Record<string, unknown>, opts: ChatOptions): Promise<Assembled> {
     const s = await this.sdk.chat.completions.create({ ...(body as unknown as ChatCompletionCreateParams), stream: true }, { signal: opts.signal });
-    let content = '';
-    let reasoning = '';
-    let sawContent = false;
-    let finish: string | null = null;
-    let model = '';
-    let usage: TokenUsage | null = null;
-    let chunks = 0;
-    // Tool calls arrive as fragments keyed by index: the first carries id and name, later ones more arguments.
-    const calls = new Map<number, ModelToolCall>();
+    const asm = new ChunkAssembler();
     for await (const chunk of s as AsyncIterable<ChatCompletionChunk>) {
-      chunks++;
-      model ||= chunk.model;
-      if (chunk.usage) usage = usageOf(chunk.usage);
-      const choice = chunk.choices?.[0];
-      if (!choice) continue;
-      const d = choice.delta;
-      if (d?.content) {
-        content += d.content;
-        sawContent = true;
-        opts.onDelta?.({ content: d.content });
-      }
-      const r = reasoningOf(d);
-      if (r) {
-        reasoning += r;
-        opts.onDelta?.({ reasoning: r });
-      }
-      for (const tc of d?.tool_calls ?? []) {
-        const cur = calls.get(tc.index) ?? { id: '', name: '', arguments: '' };
-        if (tc.id) cur.id = tc.id;
-        if (tc.function?.name) cur.name += tc.function.name;
-        if (tc.function?.arguments) cur.arguments += tc.function.arguments;
-        calls.set(tc.index, cur);
-      }
-      if (choice.finish_reason) finish = choice.finish_reason;
+      const d = asm.add(chunk);
+      if (d.content) opts.onDelta?.({ content: d.content });
+      if (d.reasoning) opts.onDelta?.({ reasoning: d.reasoning });
     }
-    const toolCalls = [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }));
-    const assembled = { role: 'assistant', content: sawContent ? content : null, ...(reasoning ? { reasoning_content: reasoning } : {}), tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) };
-    return { content: sawContent ? content : null, reasoning: reasoning || null, toolCalls, finish, model, usage, status: 200, body: { model, finish_reason: finish, message: assembled, usage }, chunks };
+    const a = asm.result();
+    return { content: a.content, reasoning: a.reasoning, toolCalls: a.toolCalls, finish: a.finish, model: a.model, usage: a.usage, status: 200, body: { model: a.model, finish_reason: a.finish, message: a.message, usage: a.usage }, chunks: a.chunks };
   }
 }

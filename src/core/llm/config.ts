@@ -77,18 +77,22 @@ export function loadConfigFile(path: string | undefined, env: NodeJS.ProcessEnv 
   return r.data;
 }
 
-export function resolveLlmSettings(o: LlmSettingsInput = {}): LlmSettings {
+/** Everything but the model: for pass-through uses (the proxy), where each client names its own. */
+export function resolveEndpoint(o: Omit<LlmSettingsInput, 'model'> = {}): Omit<LlmSettings, 'model'> {
   const env = o.env ?? process.env;
   const file = loadConfigFile(o.configPath, env);
-  const model = o.model ?? file.model;
-  if (!model) throw new UsageError('no model: give --model <name> (or "model" in the config file)');
   return {
     baseUrl: (o.baseUrl ?? (env.OPENAI_BASE_URL || undefined) ?? file.base_url ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
     apiKey: o.apiKey ?? (env.OPENAI_API_KEY || undefined) ?? file.api_key,
-    model,
     maxConcurrency: o.maxConcurrency ?? file.max_concurrency ?? 8,
     timeoutMs: o.timeoutMs ?? file.timeout_ms ?? 600_000,
     maxRetries: o.maxRetries ?? file.max_retries ?? 5,
     prices: file.prices ?? {},
   };
+}
+
+export function resolveLlmSettings(o: LlmSettingsInput = {}): LlmSettings {
+  const model = o.model ?? loadConfigFile(o.configPath, o.env ?? process.env).model;
+  if (!model) throw new UsageError('no model: give --model <name> (or "model" in the config file)');
+  return { ...resolveEndpoint(o), model };
 }

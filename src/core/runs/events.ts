@@ -6,6 +6,7 @@ export type TrialEvent =
   | { type: 'phase'; phase: 'setup' | 'agent' | 'verify'; state: 'start' | 'end'; ms?: number }
   | { type: 'agent_output'; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'check'; id: string; score: number | null; message: string }
+  | { type: 'rubric'; status: 'not_judged' | 'judged'; score: number | null; message: string }
   | { type: 'harness_retry'; error: string }
   | { type: 'trial_end'; reward: number; passed: boolean; error: string | null }
   // LLM agents (claw, replay): one model call per step, its tool calls and their results.

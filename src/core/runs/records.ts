@@ -3,8 +3,9 @@
  * asked, `results.jsonl` holds one line per finished trial — append-only, the resume point.
  */
 import { z } from 'zod';
+import { JudgeSpec } from '../verify/judge-spec.js';
 
-export const ErrorKindSchema = z.enum(['task', 'verifier', 'harness', 'usage', 'not_judged']);
+export const ErrorKindSchema = z.enum(['task', 'verifier', 'harness', 'usage', 'not_judged', 'judge']);
 
 export const PhaseTimings = z.object({
   setup_ms: z.number(),
@@ -68,7 +69,11 @@ export const RunManifest = z.object({
     max_tokens: z.number().int().positive().optional(),
     stream: z.boolean().optional(),
     trajectory: z.string().optional(),
+    /** command: model calls recorded through a per-trial proxy. */
+    record: z.boolean().optional(),
   }),
+  /** The rubric judge, when one was asked for (never a key). */
+  judge: JudgeSpec.optional(),
   attempts: z.number().int().min(1),
   concurrency: z.number().int().min(1),
   timeout_multiplier: z.number().positive(),

@@ -19,10 +19,14 @@ import { RunManifest, type ResultLine } from './records.js';
 import { readResults, ResultsWriter } from './store.js';
 import { runTrial } from './trial.js';
 import { VERSION } from '../version.js';
+import { RubricJudge } from '../verify/judge.js';
+import type { JudgeSpec } from '../verify/judge-spec.js';
 
 export interface RunOptions {
   paths: string[];
   agent: AgentSpec;
+  /** Scores task rubrics with an LLM judge. */
+  judge?: JudgeSpec;
   attempts?: number;
   concurrency?: number;
   timeoutMultiplier?: number;
@@ -56,8 +60,8 @@ export function newRunId(agent: string): string {
 
 /** The agent as run.json records it: defined fields only, and never a key. */
 function manifestAgent(a: AgentSpec): RunManifest['agent'] {
-  const { name, command, instruction_via, model, base_url, config, max_steps, max_tokens, stream, trajectory } = a;
-  const all = { name, command, instruction_via, model, base_url, config, max_steps, max_tokens, stream, trajectory };
+  const { name, command, instruction_via, model, base_url, config, max_steps, max_tokens, stream, trajectory, record } = a;
+  const all = { name, command, instruction_via, model, base_url, config, max_steps, max_tokens, stream, trajectory, record };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RunManifest['agent'];
 }
 
@@ -71,6 +75,7 @@ export async function startRun(o: RunOptions, sandbox: Sandbox, hooks: RunHooks 
   const attempts = o.attempts ?? 1;
   const agentName = o.agent.name;
   createAgent(o.agent); // fail fast on a bad agent spec, before any folder is made
+  if (o.judge) RubricJudge.fromSpec(o.judge);
   const runId = newRunId(agentName);
   const runDir = resolve(o.out ?? join('runs', runId));
   if (existsSync(join(runDir, 'run.json'))) {
@@ -87,6 +92,7 @@ export async function startRun(o: RunOptions, sandbox: Sandbox, hooks: RunHooks 
     exclude: o.exclude ?? [],
     tasks: tasks.map((t) => ({ id: t.spec.id, source: t.source, format: t.format, category: t.spec.category ?? null })),
     agent: manifestAgent(o.agent),
+    ...(o.judge ? { judge: Object.fromEntries(Object.entries(o.judge).filter(([, v]) => v !== undefined)) as JudgeSpec } : {}),
     attempts,
     concurrency: o.concurrency ?? availableParallelism(),
     timeout_multiplier: o.timeoutMultiplier ?? 1,
@@ -120,6 +126,7 @@ async function execute(runDir: string, manifest: RunManifest, tasks: Task[], loa
   const done = new Set(previous.map((r) => `${r.task_id}\u0000${r.attempt}`));
   const writer = new ResultsWriter(resultsPath, validBytes);
   const agent = createAgent(manifest.agent);
+  const judge = manifest.judge ? RubricJudge.fromSpec(manifest.judge) : undefined;
   // Attempt-major order: every task's first attempt before any second one, so partial runs are comparable.
   const todo: Array<{ task: Task; attempt: number }> = [];
   for (let attempt = 1; attempt <= manifest.attempts; attempt++) {
@@ -147,6 +154,7 @@ async function execute(runDir: string, manifest: RunManifest, tasks: Task[], loa
               runDir,
               timeoutMultiplier: manifest.timeout_multiplier,
               harnessRetries: manifest.harness_retries,
+              judge,
               signal: hooks.signal,
             });
             writer.append(line);

@@ -10,7 +10,9 @@ import { dirname, join, relative } from 'node:path';
 import type { Agent } from '../agents/agent.js';
 import { ClawgymError, errorMessage, type ErrorKind } from '../errors.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import { CallRecorder } from '../llm/recorder.js';
 import type { Task } from '../task/task.js';
+import type { RubricJudge } from '../verify/judge.js';
 import { TranscriptWriter } from '../verify/transcript.js';
 import { verifyWorkspace } from '../verify/verify.js';
 import { materializeFileSet, type Owner } from '../workspace/copy.js';
@@ -25,6 +27,8 @@ export interface TrialOptions {
   runDir: string;
   timeoutMultiplier: number;
   harnessRetries: number;
+  /** Scores rubrics; its calls go to the trial's llm/judge-calls.jsonl. */
+  judge?: RubricJudge;
   signal?: AbortSignal;
 }
 
@@ -95,8 +99,12 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
     scratch: join(workDir, 'verifier'),
     transcriptPath,
     timeoutMs: Math.max(60_000, timeoutMs),
+    judge: o.judge,
+    judgeCalls: o.judge ? new CallRecorder(join(workDir, 'llm', 'judge-calls.jsonl'), o.judge.client.secrets) : undefined,
+    signal: o.signal,
   });
   for (const c of result.code.checks) events.emit({ type: 'check', id: c.id, score: c.score, message: c.message });
+  if (result.rubric.status !== 'absent') events.emit({ type: 'rubric', status: result.rubric.status, score: result.rubric.score, message: result.rubric.message });
   await writeFile(join(workDir, 'verify.json'), JSON.stringify(result, null, 2));
   const t3 = performance.now();
   events.emit({ type: 'phase', phase: 'verify', state: 'end', ms: t3 - t2 });

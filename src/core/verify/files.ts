@@ -3,7 +3,7 @@
  * path is only read if it resolves (symlinks followed) inside the workspace: a link to a host file
  * reads as "outside the workspace", never as that file's content.
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { isInsideDir } from '../task/fileset.js';
 
@@ -43,6 +43,23 @@ export class WorkspaceReader {
     if (!st.isFile()) return { ok: false, reason: `${rel} is not a file` };
     if (st.size > maxBytes) return { ok: false, reason: `${rel} is larger than ${maxBytes} bytes` };
     return { ok: true, data: await readFile(r.path) };
+  }
+
+  /** At most the first `maxBytes` of a file, and its whole size (for showing a capped excerpt). */
+  async readHead(rel: string, maxBytes: number): Promise<{ ok: true; data: Buffer; size: number } | { ok: false; reason: string }> {
+    const r = await this.resolve(rel);
+    if (!('path' in r)) return { ok: false, reason: r.reason };
+    // stat before open: opening a FIFO the agent left would block.
+    const st = await stat(r.path);
+    if (!st.isFile()) return { ok: false, reason: `${rel} is not a file` };
+    const f = await open(r.path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(maxBytes, st.size));
+      const { bytesRead } = await f.read(buf, 0, buf.length, 0);
+      return { ok: true, data: buf.subarray(0, bytesRead), size: st.size };
+    } finally {
+      await f.close();
+    }
   }
 
   async readText(rel: string): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {

@@ -21,6 +21,16 @@ export const CheckResult = z.object({
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 
+export const RuleJudgment = z.object({
+  rule: z.string(),
+  score: z.number().min(0).max(1),
+  /** What the model answered before snapping to the score options. */
+  raw_score: z.number(),
+  reason: z.string(),
+  file_path: z.string().optional(),
+});
+export type RuleJudgment = z.infer<typeof RuleJudgment>;
+
 export const VerifyResult = z.object({
   task_id: z.string(),
   reward: z.number().min(0).max(1),
@@ -28,9 +38,18 @@ export const VerifyResult = z.object({
   pass_threshold: z.number(),
   code: z.object({ score: z.number().nullable(), checks: z.array(CheckResult) }),
   rubric: z.object({
+    /** A judge that failed leaves it `not_judged` (excluded), with the failure in `error`. */
     status: z.enum(['absent', 'not_judged', 'judged']),
     score: z.number().nullable(),
     message: z.string(),
+    /** Judged: one per rule (a free-text rubric is one rule, "overall"), score snapped to the options. */
+    judgments: z.array(RuleJudgment).optional(),
+    /** The judge model that answered. */
+    model: z.string().optional(),
+    /** The files the judge was shown (size-capped; notes say what was cut or unreadable). */
+    files: z.array(z.object({ path: z.string(), bytes: z.number().nullable(), shown_bytes: z.number(), note: z.string().optional() })).optional(),
+    /** The judge failed: what went wrong (never turned into a score). */
+    error: z.string().optional(),
   }),
   /** The weights actually applied (a part that is absent or not judged is excluded and the rest renormalised). */
   weights_applied: z.object({ code: z.number(), rubric: z.number() }),

@@ -1,12 +1,14 @@
 /**
  * Hybrid verification of a final workspace: hidden tests made visible, every check evaluated
  * (declarative ones on the host, scripts in the sandbox), the code score and the rubric part
- * combined with the task's weights. A rubric that no judge scored is reported "not judged" and
- * excluded — never invented.
+ * combined with the task's weights. A rubric is scored by the LLM judge when one is configured;
+ * a rubric that no judge scored (none configured, or the judge failed) is reported "not judged"
+ * and excluded — never invented. A judge failure is the trial's error (kind `judge`).
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { ClawgymError, errorMessage, type ErrorKind } from '../errors.js';
+import type { CallRecorder } from '../llm/recorder.js';
 import type { Bind, Sandbox } from '../sandbox/sandbox.js';
 import { checkIds } from '../task/schema.js';
 import type { Task } from '../task/task.js';
@@ -14,6 +16,7 @@ import { listFileSet } from '../task/fileset.js';
 import { materializeFileSet, placeHiddenFiles, type Owner } from '../workspace/copy.js';
 import { evaluateDeclarative, type DeclarativeContext } from './declarative.js';
 import { WorkspaceReader } from './files.js';
+import type { RubricJudge } from './judge.js';
 import type { CheckResult, VerifyResult } from './result.js';
 import { evaluateScript, isScriptCheck } from './scripts.js';
 import { parseTranscript, type TranscriptEntry } from './transcript.js';
@@ -29,6 +32,11 @@ export interface VerifyOptions {
   transcriptPath: string;
   /** Per-script timeout (ms) when the check sets none. */
   timeoutMs?: number;
+  /** Scores the rubric; without it a rubric is "not judged" and excluded. */
+  judge?: RubricJudge;
+  /** Where the judge's model calls are recorded (a trial's llm/judge-calls.jsonl). */
+  judgeCalls?: CallRecorder;
+  signal?: AbortSignal;
 }
 
 /** Bind or copy the hidden tests; returns the binds the verifier sandbox needs and top-level hidden dirs. */
@@ -51,7 +59,7 @@ async function exposeTests(o: VerifyOptions): Promise<{ binds: Bind[]; hiddenDir
   return { binds: [], hiddenDirs: hidden };
 }
 
-const SEVERITY: Record<ErrorKind, number> = { harness: 4, task: 3, verifier: 2, not_judged: 1, usage: 0 };
+const SEVERITY: Record<ErrorKind, number> = { harness: 5, task: 4, verifier: 3, judge: 2, not_judged: 1, usage: 0 };
 
 export async function verifyWorkspace(o: VerifyOptions): Promise<VerifyResult> {
   const started = performance.now();
@@ -113,20 +121,20 @@ export async function verifyWorkspace(o: VerifyOptions): Promise<VerifyResult> {
   const totalW = scored.reduce((a, c) => a + c.weight, 0);
   const code = !spec.verify.checks.length ? null : totalW > 0 ? scored.reduce((a, c) => a + c.weight * (c.score ?? 0), 0) / totalW : 0;
 
-  const rubricStatus = spec.verify.rubric && (spec.verify.rubric.rules.length || spec.verify.rubric.text) ? 'not_judged' : 'absent';
-  const rubric = {
-    status: rubricStatus as 'absent' | 'not_judged',
-    score: null,
-    message: rubricStatus === 'absent' ? 'no rubric' : 'not judged: no LLM judge ran; the rubric part is excluded from the reward',
-  };
+  const hasRubric = !!spec.verify.rubric && (spec.verify.rubric.rules.length > 0 || !!spec.verify.rubric.text);
+  const rubric = await rubricPart(o, hasRubric, checks, dctx, exposed.hiddenDirs);
   const { reward, applied: weights_applied } = hybridReward(code, rubric.score, spec.verify.weights);
 
   const worst = checks.filter((c) => c.error).sort((a, b) => SEVERITY[b.error_kind!] - SEVERITY[a.error_kind!])[0];
   let error: string | null = worst ? `${worst.id}: ${worst.error}` : null;
   let error_kind: ErrorKind | null = worst?.error_kind ?? null;
-  if (!error && code === null) {
-    error = rubricStatus === 'not_judged' ? 'nothing to score without the LLM judge: the task has only a rubric' : 'the task has no checks';
-    error_kind = rubricStatus === 'not_judged' ? 'not_judged' : 'task';
+  if (rubric.error && (!worst || SEVERITY[worst.error_kind!] < SEVERITY.judge)) {
+    error = `rubric: ${rubric.error}`;
+    error_kind = 'judge';
+  }
+  if (!error && code === null && rubric.status !== 'judged') {
+    error = rubric.status === 'not_judged' ? 'nothing to score without the LLM judge: the task has only a rubric' : 'the task has no checks';
+    error_kind = rubric.status === 'not_judged' ? 'not_judged' : 'task';
   }
   return {
     task_id: spec.id,
@@ -141,6 +149,27 @@ export async function verifyWorkspace(o: VerifyOptions): Promise<VerifyResult> {
     duration_ms: performance.now() - started,
     verified_at: new Date().toISOString(),
   };
+}
+
+/** The rubric part: absent, not judged (no judge, or it failed: then `error`), or judged. */
+async function rubricPart(o: VerifyOptions, hasRubric: boolean, checks: CheckResult[], dctx: DeclarativeContext, hiddenDirs: ReadonlySet<string>): Promise<VerifyResult['rubric']> {
+  if (!hasRubric) return { status: 'absent', score: null, message: 'no rubric' };
+  const notJudged = 'not judged: no LLM judge ran; the rubric part is excluded from the reward';
+  if (!o.judge) return { status: 'not_judged', score: null, message: `${notJudged} (give --judge-model to judge it)` };
+  // The trial is about to be retried from scratch: judging this attempt would be wasted calls.
+  if (checks.some((c) => c.error_kind === 'harness')) return { status: 'not_judged', score: null, message: `${notJudged} (harness error in the checks)` };
+  try {
+    const v = await o.judge.judge(
+      { instruction: o.task.spec.instruction, rubric: o.task.spec.verify.rubric!, mount: o.task.spec.mount, ws: dctx.ws, original: dctx.original, hiddenDirs, transcript: dctx.transcript },
+      { recorder: o.judgeCalls, signal: o.signal },
+    );
+    const summary = v.judgments.map((j) => `${j.rule} ${j.score}`).join(', ');
+    return { status: 'judged', score: v.score, message: `judged by ${v.model}: ${summary}`, judgments: v.judgments, model: v.model, files: v.files };
+  } catch (e) {
+    if (o.signal?.aborted) throw e;
+    const msg = errorMessage(e);
+    return { status: 'not_judged', score: null, message: `not judged: the judge failed (${msg}); the rubric part is excluded from the reward`, model: o.judge.model, error: msg };
+  }
 }
 
 /**
