@@ -35,7 +35,15 @@ export const VerificationState = z.object({
   passThreshold: z.number(),
   error: z.string().nullable(),
   checks: z.array(CheckRow),
-  rubric: z.object({ status: z.enum(['absent', 'not_judged', 'judged']), score: z.string().nullable(), message: z.string() }),
+  rubric: z.object({
+    status: z.enum(['absent', 'not_judged', 'judged']),
+    score: z.string().nullable(),
+    message: z.string(),
+    model: z.string().nullable(),
+    /** The judge failed (its failure is not a score). */
+    error: z.string().nullable(),
+    judgments: z.array(z.object({ rule: z.string(), score: z.string(), reason: z.string(), file: z.string().nullable() })),
+  }),
   weights: z.object({ code: z.number(), rubric: z.number() }),
   timings: z.array(z.object({ phase: z.string(), ms: z.number() })),
   agentExit: z.string().nullable(),

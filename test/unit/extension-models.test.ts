@@ -113,6 +113,13 @@ test('verification state: rows keep text verbatim (escaping is the webview’s t
   assert.deepEqual(s.timings.map((t) => t.ms), [1, 11, 20, 32]);
   assert.equal(s.agentExit, 'exit 0');
   VerificationState.parse(s); // the state the host posts satisfies the protocol schema
+  assert.deepEqual(s.rubric, { status: 'not_judged', score: null, message: 'not judged', model: null, error: null, judgments: [] });
+  const judged = verificationState(
+    { ...verify, rubric: { status: 'judged', score: 0.75, message: 'judged', model: 'judge-1', judgments: [{ rule: 'tone', score: 0.75, raw_score: 0.8, reason: '<b>ok</b>', file_path: 'out.md' }] } },
+    { kind: 'folder', folder: '/w' },
+  );
+  assert.deepEqual(judged.rubric.judgments, [{ rule: 'tone', score: '0.75', reason: '<b>ok</b>', file: 'out.md' }]);
+  assert.equal(judged.rubric.model, 'judge-1');
   const folder = verificationState({ ...verify, error: 'x', error_kind: 'verifier' }, { kind: 'folder', folder: '/w' });
   assert.equal(folder.status, 'error');
   assert.deepEqual(folder.timings, [{ phase: 'verify', ms: 12 }]);

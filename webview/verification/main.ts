@@ -78,7 +78,22 @@ function render(s: VerificationState, busy: string | null): void {
   );
   const error = s.error ? el('p', { id: 'error', class: 'error-box' }, s.error) : null;
   const checks = el('div', { id: 'checks' }, ...s.checks.map(renderCheck));
-  const rubric = el('section', { id: 'rubric', class: `rubric ${s.rubric.status}` }, el('h2', {}, 'Rubric'), el('p', {}, s.rubric.score === null ? s.rubric.message : `${s.rubric.score} — ${s.rubric.message}`));
+  const r = s.rubric;
+  const rubric = el(
+    'section',
+    { id: 'rubric', class: `rubric ${r.status}` },
+    el('h2', {}, r.model ? `Rubric (judged by ${r.model})` : 'Rubric'),
+    el('p', { class: 'rubric-summary' }, r.score === null ? r.message : `${r.score} — ${r.message}`),
+    r.error ? el('p', { class: 'error-box rubric-error' }, `judge failed: ${r.error}`) : null,
+    ...r.judgments.map((j) =>
+      el(
+        'div',
+        { class: 'judgment', 'data-rule': j.rule },
+        el('div', { class: 'check-head' }, el('span', { class: 'check-id' }, j.rule), el('span', { class: 'check-type muted' }, j.file ?? ''), el('span', { class: 'check-score' }, j.score)),
+        el('pre', { class: 'judgment-reason' }, j.reason),
+      ),
+    ),
+  );
   const timing = el(
     'section',
     { id: 'timings' },
