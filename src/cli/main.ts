@@ -28,6 +28,7 @@ import { chownTree } from '../core/workspace/copy.js';
 import { CallRecorder } from '../core/llm/recorder.js';
 import { colors, EXIT, fail, printJson, useColor, warn } from './output.js';
 import { createProgress } from './progress.js';
+import { registerSynth } from './commands/synth.js';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -393,6 +394,7 @@ export function buildProgram(): Command {
       process.exitCode = checks.every((c) => c.ok) ? EXIT.ok : EXIT.harness;
     });
 
+  registerSynth(program);
   return program;
 }
 

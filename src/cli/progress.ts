@@ -56,3 +56,22 @@ export function createProgress(mode: 'json' | 'tty' | 'plain'): Progress {
     },
   };
 }
+
+/** A plain counter for long non-trial work (synthesis, filters): a bar on a TTY, a line every 10% otherwise. */
+export function createCounter(mode: 'tty' | 'plain' | 'json' | 'quiet', unit: string, total: number): { tick(): void; stop(): void } {
+  if (mode === 'json' || mode === 'quiet' || total === 0) return { tick() {}, stop() {} };
+  if (mode === 'plain') {
+    let n = 0;
+    const step = Math.max(1, Math.ceil(total / 10));
+    return {
+      tick() {
+        n++;
+        if (n % step === 0 || n === total) process.stderr.write(`${n}/${total} ${unit}\n`);
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar({ format: ` {bar} {value}/{total} ${unit} | {eta_formatted} left`, hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0);
+  return { tick: () => bar.increment(), stop: () => bar.stop() };
+}
