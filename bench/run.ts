@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchProcedural } from './procedural.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bench = resolve(process.env.CLAWGYM_BENCH_DIR ?? join(root, '..', 'shared', 'datasets', 'clawgym-bench'));
@@ -99,6 +100,8 @@ rmSync(scratch, { recursive: true, force: true });
   console.log(`\nclaw agent loop (${STEPS} steps, instant scripted server)`);
   console.log(`  overhead per step: median ${overhead.toFixed(2)} ms (target < 5 ms); bare HTTP round trip: ${median(rt).toFixed(2)} ms (ratio ${(overhead / median(rt)).toFixed(2)}); the read tool in the sandbox: ${tool.toFixed(2)} ms`);
 }
+
+await benchProcedural(root);
 
 // The extension: .vsix size (packaged now) and activation time, which only a real VS Code can
 // measure — the e2e suite (scripts/e2e.sh) records it from the extension's own log line.
