@@ -29,8 +29,8 @@ const results = (dir: string) => readFileSync(join(dir, 'results.jsonl'), 'utf8'
 const trialDir = (out: string, task: string) => join(out, 'trials', task, '1');
 const events = (dir: string) => readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
-function claw(out: string, task: string, extra: string[] = []) {
-  return runCli(['run', task, '--agent', 'claw', '--model', 'mock-model', '--base-url', llm.url, '--config', configFile, '--out', out, '--json', ...extra]);
+function claw(out: string, task: string, extra: string[] = [], env?: Record<string, string>) {
+  return runCli(['run', task, '--agent', 'claw', '--model', 'mock-model', '--base-url', llm.url, '--config', configFile, '--out', out, '--json', ...extra], { env });
 }
 
 const MONEY_PY = `"""Money helpers."""
@@ -76,12 +76,23 @@ function solveScript(): ScriptedTurn[] {
 
 let solvedRun = '';
 
+/** Why a run failed, for the assertion message: stderr and the trial errors it recorded. */
+function failureOf(r: { stderr: string }, out: string): string {
+  let errors = '';
+  try {
+    errors = results(out).map((l) => `${l.error_kind}: ${l.error}`).join('\n');
+  } catch {
+    /* no results written */
+  }
+  return `${r.stderr}\n${errors}`;
+}
+
 test('claw solves a bundled example through read/write/edit/exec in the sandbox and scores 1.0 (streaming)', async () => {
   llm.setScript(solveScript());
   llm.requests.length = 0;
   const out = join(tempDir(), 'run');
   const r = await claw(out, TASK);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, failureOf(r, out));
   const [line] = results(out);
   assert.equal(line.error, null, line.error);
   assert.equal(line.reward, 1, JSON.stringify(JSON.parse(readFileSync(join(trialDir(out, 'fix-invoice-rounding'), 'verify.json'), 'utf8')).code.checks, null, 1));
@@ -152,7 +163,7 @@ test('replaying the recorded trajectory reproduces the final workspace (same ver
   const out = join(tempDir(), 'replay');
   const before = llm.requests.length;
   const r = await runCli(['run', TASK, '--agent', 'replay', '--trajectory', traj, '--out', out, '--json']);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, failureOf(r, out));
   assert.equal(llm.requests.length, before, 'replay calls no model');
   const [line] = results(out);
   assert.equal(line.reward, 1);
@@ -175,7 +186,7 @@ test('replay reports where observations diverge', async () => {
   writeFileSync(traj, JSON.stringify(src));
   const out = join(dir, 'replay');
   const r = await runCli(['run', TASK, '--agent', 'replay', '--trajectory', traj, '--out', out, '--json']);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, failureOf(r, out));
   const report = JSON.parse(readFileSync(join(trialDir(out, 'fix-invoice-rounding'), 'replay.json'), 'utf8'));
   assert.equal(report.divergences.length, 1);
   assert.equal(report.divergences[0].function_name, 'read');
@@ -196,7 +207,7 @@ test('injected 429 (Retry-After) and 500 are retried; non-streaming works too', 
   llm.requests.length = 0;
   const out = join(tempDir(), 'run');
   const r = await claw(out, tinyTask(tempDir()), ['--no-stream']);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, failureOf(r, out));
   const [line] = results(out);
   assert.equal(line.reward, 1);
   assert.equal(llm.requests.length, 5);
@@ -218,7 +229,7 @@ test('bad JSON arguments and an unknown tool are fed back to the model and the r
   llm.requests.length = 0;
   const out = join(tempDir(), 'run');
   const r = await claw(out, tinyTask(tempDir()));
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, failureOf(r, out));
   assert.equal(results(out)[0].reward, 1);
   const tools = llm.requests[1]!.body.messages!.filter((m) => m.role === 'tool').map((m) => String(m.content));
   assert.match(tools[0]!, /not valid JSON/);
@@ -231,11 +242,13 @@ test('bad JSON arguments and an unknown tool are fed back to the model and the r
   assert.equal(first.tool_calls![0]!.extra?.raw_arguments, '{"path": "out.txt", "content": ');
 });
 
-test('max steps ends the trial cleanly with the reason recorded', async () => {
+test('max steps ends the trial cleanly with the reason recorded (run from inside a git hook)', async () => {
   llm.setScript(() => ({ tool_calls: [{ name: 'exec', arguments: { command: 'echo again' } }] }));
   const out = join(tempDir(), 'run');
-  const r = await claw(out, tinyTask(tempDir()), ['--max-steps', '3']);
-  assert.equal(r.code, 0, r.stderr);
+  // A hook's GIT_DIR / GIT_INDEX_FILE must not reach the snapshot repository.
+  const hookEnv = { GIT_DIR: join(tempDir(), 'not-ours.git'), GIT_INDEX_FILE: '.git/index', GIT_WORK_TREE: tempDir() };
+  const r = await claw(out, tinyTask(tempDir()), ['--max-steps', '3'], hookEnv);
+  assert.equal(r.code, 0, failureOf(r, out));
   const [line] = results(out);
   assert.equal(line.error, null);
   assert.equal(line.reward, 0);
@@ -249,7 +262,7 @@ test('the max-tokens budget ends the trial', async () => {
   llm.setScript(() => ({ tool_calls: [{ name: 'exec', arguments: { command: 'true' } }], usage: { prompt_tokens: 400, completion_tokens: 100 } }));
   const out = join(tempDir(), 'run');
   const r = await claw(out, tinyTask(tempDir()), ['--max-tokens', '1200']);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, failureOf(r, out));
   assert.equal(results(out)[0].agent_exit.end_reason, 'max_tokens');
   assert.equal(llm.requests.length > 0, true);
 });
@@ -259,7 +272,7 @@ test('the wall timeout ends the trial cleanly: a slow model and a long command',
   const out = join(tempDir(), 'run');
   const t0 = Date.now();
   const r = await claw(out, tinyTask(tempDir(), { timeout_sec: 2 }));
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, failureOf(r, out));
   assert.ok(Date.now() - t0 < 20_000, 'ended at the timeout');
   const [line] = results(out);
   assert.equal(line.error, null);
@@ -307,7 +320,7 @@ def grade(transcript: list, workspace_path: str) -> dict:
   llm.setScript([{ tool_calls: [{ name: 'write', arguments: { path: 'greeting.txt', content: 'hello\n' } }] }, { content: 'Done.' }]);
   const out = join(tempDir(), 'run');
   const r = await claw(out, join(root, 'tasks', 'task_write.md'));
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, failureOf(r, out));
   const [line] = results(out);
   assert.equal(line.error, null, line.error);
   assert.equal(line.reward, 1);

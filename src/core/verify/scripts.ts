@@ -3,14 +3,14 @@
  * grade(), Harbor tests/test.sh, and plain commands. A script that crashes or prints garbage is a
  * verifier error (named with its file); a missing interpreter is a harness error, never a score.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarnessError, VerifierError } from '../errors.js';
 import type { Bind, Sandbox, SandboxResult } from '../sandbox/sandbox.js';
 import { debianPackageFor } from '../sandbox/probe.js';
 import type { Check } from '../task/schema.js';
 import { show, type Outcome } from './declarative.js';
-import { chownTree, type Owner } from '../workspace/copy.js';
+import { chownTree, makeDirFor, type Owner } from '../workspace/copy.js';
 
 export interface ScriptContext {
   sandbox: Sandbox;
@@ -168,11 +168,12 @@ print("\\n@@CLAWGYM_GRADE@@" + json.dumps(result, default=str))
 async function pinchbenchCheck(c: Of<'pinchbench_grade'>, ctx: ScriptContext): Promise<Outcome & { details?: Record<string, number> }> {
   const file = c.source ?? 'grade()';
   const dir = join(ctx.scratch, 'grade');
-  await mkdir(dir, { recursive: true });
+  await makeDirFor(dir, ctx.owner);
   await writeFile(join(dir, 'runner.py'), GRADE_RUNNER);
   await writeFile(join(dir, 'grade.py'), c.code);
   const transcript = await readFile(ctx.transcriptPath).catch(() => Buffer.from(''));
   await writeFile(join(dir, 'transcript.jsonl'), transcript);
+  if (ctx.owner) await chownTree(dir, ctx.owner); // read by the sandbox uid, whatever the umask
   const r = await runInSandbox(
     ctx,
     `python3 /clawgym-grade/runner.py /clawgym-grade/grade.py /clawgym-grade/transcript.jsonl ${ctx.mount} ${JSON.stringify(file)}`,
@@ -191,7 +192,7 @@ async function pinchbenchCheck(c: Of<'pinchbench_grade'>, ctx: ScriptContext): P
 
 async function harborCheck(c: Of<'harbor_test'>, ctx: ScriptContext): Promise<Outcome & { details?: Record<string, number> }> {
   const logs = join(ctx.scratch, 'harbor-logs');
-  await mkdir(join(logs, 'verifier'), { recursive: true });
+  await makeDirFor(join(logs, 'verifier'), ctx.owner);
   if (ctx.owner) await chownTree(logs, ctx.owner); // test.sh writes reward.txt there as the sandbox uid
   const r = await runInSandbox(ctx, c.run, c.timeout_sec, [{ host: logs, dest: '/logs', readOnly: false }]);
   failIfHarness(r, 'tests/test.sh');

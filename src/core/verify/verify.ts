@@ -5,7 +5,7 @@
  * a rubric that no judge scored (none configured, or the judge failed) is reported "not judged"
  * and excluded — never invented. A judge failure is the trial's error (kind `judge`).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { ClawgymError, errorMessage, type ErrorKind } from '../errors.js';
 import type { CallRecorder } from '../llm/recorder.js';
@@ -13,7 +13,7 @@ import type { Bind, Sandbox } from '../sandbox/sandbox.js';
 import { checkIds } from '../task/schema.js';
 import type { Task } from '../task/task.js';
 import { listFileSet } from '../task/fileset.js';
-import { materializeFileSet, placeHiddenFiles, type Owner } from '../workspace/copy.js';
+import { makeDirFor, materializeFileSet, placeHiddenFiles, type Owner } from '../workspace/copy.js';
 import { evaluateDeclarative, type DeclarativeContext } from './declarative.js';
 import { WorkspaceReader } from './files.js';
 import type { RubricJudge } from './judge.js';
@@ -47,8 +47,8 @@ async function exposeTests(o: VerifyOptions): Promise<{ binds: Bind[]; hiddenDir
   if (isAbsolute(mountAt)) {
     // Copied rather than bound from the task folder, which the sandbox uid may not be able to reach.
     const host = join(o.scratch, 'tests');
-    await mkdir(host, { recursive: true });
-    await materializeFileSet(tests, host);
+    await makeDirFor(host, o.owner);
+    await materializeFileSet(tests, host, o.owner);
     return { binds: [{ host, dest: mountAt, readOnly: true }], hiddenDirs: new Set() };
   }
   await placeHiddenFiles(tests, o.workspace, mountAt, o.owner);

@@ -106,6 +106,19 @@ export async function placeHiddenFiles(set: FileSet, workspace: string, relDir: 
   return materializeFileSet(set, dest, owner);
 }
 
+/**
+ * mkdir -p whose new folders belong to `owner`: a folder the sandbox uid must reach (hidden tests,
+ * grade runner, Harbor logs) cannot depend on the umask (CI runners often use 077).
+ */
+export async function makeDirFor(dir: string, owner?: Owner): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (!owner || !first) return;
+  for (let d = dir; ; d = dirname(d)) {
+    await lchown(d, owner.uid, owner.gid);
+    if (d === first || d === dirname(d)) break;
+  }
+}
+
 /** Give every file of a tree to `owner` (without following symlinks). */
 export async function chownTree(root: string, owner: Owner): Promise<void> {
   await lchown(root, owner.uid, owner.gid);

@@ -5,6 +5,7 @@
  * The git dir stores no work-tree path, so it stays valid when the trial folder is moved.
  */
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { HarnessError, errorMessage } from '../errors.js';
 
@@ -13,6 +14,22 @@ export interface Snapshot {
   /** Paths (relative to the workspace) that differ from the previous snapshot. */
   changed: string[];
 }
+
+/**
+ * The environment for our own git: every inherited GIT_* variable dropped (run from a git hook or
+ * another tool, GIT_DIR or GIT_INDEX_FILE would point our commands at someone else's repository),
+ * no user or system config (snapshots must not depend on the host), our repository named explicitly.
+ */
+function gitEnv(repo?: { gitDir: string; workTree: string }): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('GIT_')) env[k] = v;
+  Object.assign(env, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' });
+  if (repo) Object.assign(env, { GIT_DIR: repo.gitDir, GIT_WORK_TREE: repo.workTree, GIT_INDEX_FILE: join(repo.gitDir, 'index') });
+  return env;
+}
+
+/** simple-git refuses GIT_CONFIG_GLOBAL unless told: ours is always /dev/null, set by gitEnv. */
+const UNSAFE = { allowUnsafeConfigPaths: true } as const;
 
 export class WorkspaceSnapshots {
   private head: string | null = null;
@@ -24,15 +41,16 @@ export class WorkspaceSnapshots {
     await mkdir(gitDir, { recursive: true });
     try {
       // Bare, initialised without a work tree: nothing in its config points at the workspace.
-      await simpleGit({ baseDir: gitDir }).raw(['init', '--bare', '--quiet', gitDir]);
+      await simpleGit({ baseDir: gitDir, unsafe: UNSAFE }).env(gitEnv()).raw(['init', '--bare', '--quiet', gitDir]);
     } catch (e) {
       throw new HarnessError(`cannot create workspace snapshots in ${gitDir}: ${errorMessage(e)}`);
     }
     const git = simpleGit({
       baseDir: workTree,
+      unsafe: UNSAFE,
       // The workspace belongs to the sandbox uid when we run as root: trust it explicitly.
       config: ['safe.directory=*', 'core.autocrlf=false', 'core.quotePath=false', 'gc.auto=0', 'user.name=clawgym', 'user.email=clawgym@localhost'],
-    }).env({ ...process.env, GIT_DIR: gitDir, GIT_WORK_TREE: workTree, GIT_TERMINAL_PROMPT: '0' });
+    }).env(gitEnv({ gitDir, workTree }));
     return new WorkspaceSnapshots(git);
   }
 
