@@ -1,6 +1,6 @@
 // One esbuild config for the three bundles: the CLI, the extension and the language server.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = {
@@ -13,8 +13,20 @@ const common = {
   define: { __CLAWGYM_VERSION__: JSON.stringify(pkg.version) },
 };
 
+// Data read at run time (not imported): the synthesis route's bundled skills.
+const skillsOut = new URL('../dist/data/skills', import.meta.url);
+rmSync(skillsOut, { recursive: true, force: true });
+cpSync(new URL('../src/core/synth/data/skills', import.meta.url), skillsOut, { recursive: true });
+
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } }),
+  // import.meta.url of the CLI bundle is the bundle's own URL, so data folders resolve beside it (dist/data/…).
+  build({
+    ...common,
+    entryPoints: ['src/cli/index.ts'],
+    outfile: 'dist/cli.cjs',
+    banner: { js: "#!/usr/bin/env node\nconst __clawgymMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    define: { ...common.define, 'import.meta.url': '__clawgymMetaUrl' },
+  }),
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.cjs', external: ['vscode'], minify: true }),
   build({ ...common, entryPoints: ['src/language-server/server.ts'], outfile: 'dist/server.cjs' }),
   // Webviews run in the browser: one IIFE per view, minified (the components are Lit elements).

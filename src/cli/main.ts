@@ -28,6 +28,8 @@ import { chownTree } from '../core/workspace/copy.js';
 import { CallRecorder } from '../core/llm/recorder.js';
 import { colors, EXIT, fail, printJson, useColor, warn } from './output.js';
 import { createProgress } from './progress.js';
+import { registerFilter } from './commands/filter.js';
+import { registerPool } from './commands/pool.js';
 import { registerSynth } from './commands/synth.js';
 
 const positiveInt = (v: string) => {
@@ -395,6 +397,8 @@ export function buildProgram(): Command {
     });
 
   registerSynth(program);
+  registerFilter(program);
+  registerPool(program);
   return program;
 }
 

@@ -1,11 +1,20 @@
-/** `clawgym synth`: make task pools. The procedural route needs no model. */
+/**
+ * `clawgym synth`: make task pools. The procedural route needs no model; the persona and skill
+ * routes draft tasks with any OpenAI-compatible model and keep only what survives their stages.
+ */
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ClawgymError } from '../../core/errors.js';
-import { bundledPersonas, loadPersonasJsonl } from '../../core/synth/personas.js';
+import { LlmClient } from '../../core/llm/client.js';
+import { resolveLlmSettings } from '../../core/llm/config.js';
+import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
+import { bundledPersonas, loadPersonasJsonl, type Persona } from '../../core/synth/personas.js';
+import { formatFunnel, runPipeline } from '../../core/synth/pipeline/pipeline.js';
+import { bundledSkillsDir, loadSkills } from '../../core/synth/skills.js';
+import { bundledTaxonomy } from '../../core/synth/taxonomy.js';
 import { FAMILIES } from '../../core/synth/procedural/families/index.js';
 import { generateProcedural } from '../../core/synth/procedural/generate.js';
-import { printJson } from '../output.js';
+import { EXIT, printJson, warn } from '../output.js';
 import { createCounter } from '../progress.js';
 
 const whole = (v: string) => {
@@ -14,20 +23,76 @@ const whole = (v: string) => {
   return n;
 };
 
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new ClawgymError('usage', `not a whole number ≥ 1: ${v}`);
+  return n;
+};
+
+async function synthWithLlm(o: Record<string, any>, personas: Persona[]): Promise<void> {
+  if (!(o.dedupThreshold > 0 && o.dedupThreshold <= 1)) throw new ClawgymError('usage', '--dedup-threshold must be in (0, 1]');
+  const client = new LlmClient(resolveLlmSettings({ model: o.model, baseUrl: o.baseUrl, configPath: o.config ? resolve(o.config) : undefined }));
+  if (o.sandbox === 'none') warn(NO_SANDBOX_WARNING);
+  const sandbox = await getSandbox(o.sandbox);
+  const skills = o.route === 'skill' ? loadSkills(o.skills ? resolve(o.skills) : bundledSkillsDir()) : undefined;
+  const ac = new AbortController();
+  const onSig = () => {
+    ac.abort();
+    process.stderr.write('\ninterrupted: rerun the same command to continue\n');
+  };
+  process.on('SIGINT', onSig);
+  process.on('SIGTERM', onSig);
+  try {
+    const { funnel, interrupted } = await runPipeline({
+      route: o.route,
+      n: o.n,
+      seed: o.seed,
+      out: resolve(o.out),
+      client,
+      sandbox,
+      personas,
+      taxonomy: bundledTaxonomy(),
+      skills,
+      concurrency: o.concurrency,
+      maxDrafts: o.maxDrafts,
+      verifierAttempts: o.verifierAttempts,
+      dedupThreshold: o.dedupThreshold,
+      signal: ac.signal,
+      onEvent: o.json || !o.progress ? undefined : (e) => process.stderr.write(`${e.id} ${e.stage}: ${e.status === 'ok' ? 'ok' : `dropped (${e.kind}: ${(e.reason ?? '').split('\n')[0]})`}\n`),
+    });
+    if (o.json) printJson(funnel);
+    else process.stdout.write(`${formatFunnel(funnel)}\nfunnel: ${resolve(o.out, 'funnel.json')}\n`);
+    if (interrupted) process.exitCode = EXIT.interrupted;
+  } finally {
+    process.off('SIGINT', onSig);
+    process.off('SIGTERM', onSig);
+  }
+}
+
 export function registerSynth(program: Command): void {
   program
     .command('synth')
     .description('Synthesize verifiable tasks into a pool folder (native task folders). Rerunning continues where it stopped.')
-    .addOption(new Option('--route <route>', 'how tasks are made').choices(['procedural']).default('procedural'))
+    .addOption(new Option('--route <route>', 'how tasks are made: procedural (no model), persona or skill (LLM)').choices(['procedural', 'persona', 'skill']).default('procedural'))
     .requiredOption('--n <n>', 'number of tasks', whole)
     .option('--seed <s>', 'seed: the same seed gives a byte-identical pool', whole, 1)
     .requiredOption('-o, --out <dir>', 'pool folder')
     .option('--families <ids>', 'procedural: only these families (comma-separated)')
     .option('--personas <file>', 'a persona bank (jsonl) instead of the bundled one')
+    .option('--model <name>', 'persona/skill: the model (else "model" in the config file)')
+    .option('--base-url <url>', 'persona/skill: OpenAI-compatible base URL (else OPENAI_BASE_URL, the config file, or OpenAI); the key comes from OPENAI_API_KEY or the config file')
+    .option('--config <file>', 'LLM config file (default ~/.config/clawgym/config.json)')
+    .option('--concurrency <n>', 'persona/skill: drafts in flight at once (default 4)', positive)
+    .option('--skills <dir>', 'skill: a folder of <skill>/SKILL.md (OpenClaw format) instead of the bundled skills')
+    .option('--max-drafts <n>', 'persona/skill: stop after this many drafts (default 3 × n)', positive)
+    .option('--verifier-attempts <n>', 'persona/skill: verifier repair attempts per draft', positive, 3)
+    .option('--dedup-threshold <x>', 'persona/skill: instruction Jaccard similarity that makes a draft a near-duplicate', (v) => Number(v), 0.8)
+    .addOption(new Option('--sandbox <mode>', 'persona/skill: where verifiers are tried: bwrap, or none (no isolation)').choices(['bwrap', 'none']).default('bwrap'))
     .option('--json', 'print the summary as JSON')
     .option('--no-progress', 'no progress output')
     .action(async (o) => {
       const personas = o.personas ? loadPersonasJsonl(resolve(o.personas)) : bundledPersonas();
+      if (o.route !== 'procedural') return synthWithLlm(o, personas);
       let families = FAMILIES;
       if (o.families) {
         const want = String(o.families).split(',').map((s) => s.trim()).filter(Boolean);

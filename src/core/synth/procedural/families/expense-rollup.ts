@@ -2,6 +2,7 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp, dollars, isoDate, money, MONTHS } from './common.js';
+import { say } from './common-a.js';
 
 const CATEGORIES = ['travel', 'meals', 'software', 'office', 'training', 'hardware', 'marketing', 'utilities'];
 const VENDORS: Record<string, string[]> = {
@@ -17,7 +18,7 @@ const VENDORS: Record<string, string[]> = {
 
 export const expenseRollup: Family = {
   id: 'expense-rollup',
-  version: 1,
+  version: 2,
   category: 'Analysis & Reasoning',
   subcategory: 'table and record handling',
   summary: 'Total an expense ledger per category, find the largest category, write JSON.',
@@ -43,13 +44,39 @@ export const expenseRollup: Family = {
     const grand = inMonth.reduce((a, l) => a + l.amount, 0);
     const monthName = MONTHS[month - 1]!;
     const csv = ['date,vendor,category,amount', ...lines.map((l) => `${l.date},${l.vendor},${l.category},${money(l.amount)}`)].join('\n') + '\n';
-    const scope = difficulty >= 3 ? ` Only count ${monthName} ${year}; the file also has a few rows from other months.` : '';
-    const refunds = difficulty >= 4 ? ' Negative amounts are refunds and reduce the total.' : '';
-    const instruction = voiced(ctx, `Can you total up our expenses in \`data/expenses.csv\` by category?${scope}${refunds}`, [
-      'Write the result to `reports/expense_summary.json` with:',
-      '- `totals`: an object mapping each category to its total (a number, rounded to cents)',
-      '- `top_category`: the category with the largest total',
-      '- `grand_total`: the sum of all counted rows',
+    const scope = difficulty >= 3
+      ? say(rng, [
+          `- Only count ${monthName} ${year}; the file also has a few rows from other months.`,
+          `- Rows dated outside ${monthName} ${year} belong to other reports: skip them.`,
+          `- Restrict it to ${year}-${String(month).padStart(2, '0')} (there are stray rows from neighbouring months).`,
+        ])
+      : '';
+    const refunds = difficulty >= 4
+      ? say(rng, ['- Negative amounts are refunds and reduce the total.', '- Refunds show up as negative amounts; net them off.', '- Keep the sign: a negative amount is money back.'])
+      : '';
+    const ledger = `\`data/expenses.csv\``;
+    const ask = say(rng, [
+      `Can you total up our ${monthName} expenses in ${ledger} by category?`,
+      `I need the ${monthName} ${year} spend per category from ${ledger} (${rows} rows).`,
+      `Please roll up ${ledger} into category totals for ${monthName}.`,
+      `Month-end close for ${monthName} ${year}: summarise ${ledger} by expense category, please.`,
+      `How much did we spend on ${cats.slice(0, 2).join(', ')} and the rest in ${monthName}? The ledger is ${ledger}.`,
+      `Could you crunch ${ledger} (${cats.length} categories) into per-category totals for ${monthName} ${year}?`,
+    ]);
+    const instruction = voiced(ctx, ask, [
+      ...[scope, refunds].filter(Boolean),
+      say(rng, [
+        'Write the result to `reports/expense_summary.json` with:',
+        'Save `reports/expense_summary.json` containing:',
+        'Put these keys in `reports/expense_summary.json`:',
+      ]),
+      say(rng, [
+        '- `totals`: an object mapping each category to its total (a number, rounded to cents)',
+        '- `totals`: category → total spent (number, 2 decimals)',
+        '- `totals` — one entry per category with its summed amount (to the cent)',
+      ]),
+      say(rng, ['- `top_category`: the category with the largest total', '- `top_category`: whichever category cost the most', '- `top_category` — the biggest category by total']),
+      say(rng, ['- `grand_total`: the sum of all counted rows', '- `grand_total`: everything counted, added up', '- `grand_total` — total of all rows you included']),
     ]);
     const solution = `#!/usr/bin/env bash
 set -euo pipefail

@@ -2,6 +2,7 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp, isoDate, people } from './common.js';
+import { say } from './common-a.js';
 
 const TOPICS = ['Q3 roadmap', 'hiring plan', 'vendor review', 'launch retro', 'budget sync', 'security audit', 'customer escalations', 'office move'];
 const TASKS = ['send the revised proposal', 'book the venue', 'update the onboarding doc', 'review the contract', 'draft the announcement', 'collect quotes from vendors', 'fix the staging deploy', 'schedule user interviews', 'prepare the board slides', 'clean up the CRM duplicates', 'renew the SSL certificate', 'write the incident report'];
@@ -9,7 +10,7 @@ const CHATTER = ['Discussion went long on scope.', 'Everyone agreed the timeline
 
 export const meetingActionItems: Family = {
   id: 'meeting-action-items',
-  version: 1,
+  version: 2,
   category: 'Productivity & Collaboration',
   subcategory: 'meeting notes and summaries',
   summary: 'Extract ACTION lines from meeting notes into action_items.csv sorted by due date.',
@@ -49,10 +50,24 @@ export const meetingActionItems: Family = {
     }
     items.sort((a, b) => cmp(a.due, b.due) || cmp(a.owner, b.owner) || cmp(a.task, b.task));
     const markers = difficulty >= 3 ? '`ACTION:`, `Action:` or `AI:`' : '`ACTION:`';
-    const instruction = voiced(ctx, `Please go through the meeting notes in \`notes/\` and collect every open action item (lines marked ${markers}).`, [
-      'Write them to `action_items.csv` with the header `owner,task,due` — owner without the @, the task text, the due date as YYYY-MM-DD —',
-      'sorted by due date (earliest first; ties by owner, then task).',
-      ...(difficulty >= 4 ? ['Items that are struck through and marked done are closed: leave them out.'] : []),
+    const noteList = Object.keys(files).map((f) => `\`${f}\``).join(', ');
+    const ask = say(rng, [
+      `Please go through the meeting notes in \`notes/\` (${noteList}) and collect every open action item.`,
+      `Can you pull the action items out of our ${meetings > 1 ? `${meetings} meeting notes` : 'meeting notes'} (${noteList})?`,
+      `I need a single list of who owes what from ${noteList}.`,
+      `After the ${meetings > 1 ? 'meetings' : 'meeting'} with ${team.slice(0, 3).map((p) => p.first).join(', ')} I lost track of the follow-ups — extract them from \`notes/\`, please.`,
+      `Compile the to-dos recorded in ${noteList} into a tracker file.`,
+      `Could you turn the action items in \`notes/\` into a CSV for ${team[0]!.first}'s tracker?`,
+    ]);
+    const instruction = voiced(ctx, ask, [
+      say(rng, [`- Action items are the lines marked ${markers}.`, `- Look for lines starting with ${markers}.`, `- An action item is any line carrying the marker ${markers}.`]),
+      say(rng, [
+        '- Write them to `action_items.csv` with the header `owner,task,due` — owner without the @, the task text, the due date as YYYY-MM-DD —',
+        '- Save `action_items.csv` (header `owner,task,due`): the owner\'s name without `@`, the task as written, and the due date (YYYY-MM-DD),',
+        '- Output file: `action_items.csv`, columns `owner,task,due` (owner minus the @, the task wording, due as YYYY-MM-DD),',
+      ]),
+      say(rng, ['  sorted by due date (earliest first; ties by owner, then task).', '  ordered by due date ascending, then owner, then task.', '  earliest due date first; break ties by owner and then task.']),
+      ...(difficulty >= 4 ? [say(rng, ['- Items that are struck through and marked done are closed: leave them out.', '- Skip anything struck through (~~…~~) as done.', '- Closed items (crossed out, "done") do not belong in the list.'])] : []),
     ]);
     const solution = `#!/usr/bin/env bash
 set -euo pipefail

@@ -1,0 +1,77 @@
+/** `clawgym filter`: admit the sound tasks of a pool; report what was dropped and why. */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
+import { filterPool } from '../../core/synth/filter/filter.js';
+import { parseQuotas } from '../../core/synth/filter/quota.js';
+import { FILTER_NAMES, formatFilterReport } from '../../core/synth/filter/report.js';
+import { EXIT, printJson, warn } from '../output.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+const threshold = (v: string) => {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('must be a number in (0, 1]');
+  return n;
+};
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return n;
+};
+
+export function registerFilter(program: Command): void {
+  program
+    .command('filter')
+    .description('Run a pool through filters (schema, nop scores 0, oracle passes, deterministic verifier, near-duplicates) and per-category quotas; copy the admitted tasks into --out with filter-report.json (what was dropped and why). Rerunning continues the nop and oracle runs.')
+    .argument('<pool...>', 'task folders or folders of tasks (any format)')
+    .requiredOption('-o, --out <dir>', 'where admitted tasks (or admitted.txt with --list) and filter-report.json go')
+    .option('--require <filters>', `comma-separated, of: ${FILTER_NAMES.join(', ')}`, FILTER_NAMES.join(','))
+    .option('--quota <cap>', 'per-category cap: "<category>=N", or "*=N" for every other category (repeatable)', collect, [])
+    .option('--dedup-threshold <x>', 'Jaccard similarity (word 3-shingles) at which two tasks are near-duplicates', threshold, 0.8)
+    .addOption(new Option('--dedup-on <what>', 'a duplicate has a near-identical instruction, workspace, or both').choices(['both', 'instruction', 'workspace']).default('both'))
+    .option('--list', 'only list the admitted tasks (admitted.txt), do not copy them')
+    .option('-c, --concurrency <n>', 'trials at once (default: number of cores)', positiveInt)
+    .addOption(new Option('--sandbox <mode>', 'bwrap (isolated) or none (no isolation: only when you mean it)').choices(['bwrap', 'none']).default('bwrap'))
+    .option('--json', 'print filter-report.json')
+    .action(async (pool: string[], o) => {
+      const require = String(o.require).split(',').map((s) => s.trim()).filter(Boolean);
+      const unknown = require.filter((r) => !(FILTER_NAMES as readonly string[]).includes(r));
+      if (unknown.length) throw new UsageError(`unknown filter(s) ${unknown.join(', ')} (known: ${FILTER_NAMES.join(', ')})`);
+      const needsRuns = require.some((r) => r !== 'schema' && r !== 'dedup');
+      if (needsRuns && o.sandbox === 'none') warn(NO_SANDBOX_WARNING);
+      const sandbox = needsRuns ? await getSandbox(o.sandbox) : undefined;
+      const ac = new AbortController();
+      const onSig = () => {
+        ac.abort();
+        process.stderr.write('\ninterrupted: rerun the same command to continue\n');
+      };
+      process.on('SIGINT', onSig);
+      process.on('SIGTERM', onSig);
+      try {
+        const { report, interrupted } = await filterPool({
+          paths: pool.map((p) => resolve(p)),
+          out: resolve(o.out),
+          require: require as never,
+          quotas: parseQuotas(o.quota),
+          threshold: o.dedupThreshold,
+          dedupOn: o.dedupOn,
+          concurrency: o.concurrency ?? availableParallelism(),
+          sandbox,
+          copy: !o.list,
+          signal: ac.signal,
+          onStep: o.json ? undefined : (f, n) => process.stderr.write(`${f}${n ? `: ${n} task(s)` : ''}…\n`),
+        });
+        if (interrupted) {
+          process.exitCode = EXIT.interrupted;
+          return;
+        }
+        if (o.json) printJson(report);
+        else process.stdout.write(`${formatFilterReport(report)}\nreport: ${resolve(o.out, 'filter-report.json')}\n`);
+      } finally {
+        process.off('SIGINT', onSig);
+        process.off('SIGTERM', onSig);
+      }
+    });
+}

@@ -1,0 +1,41 @@
+/**
+ * The nop and oracle runs a filter needs, through the ordinary run engine (its sandbox, pool and
+ * results.jsonl): a filter stopped half-way continues its runs instead of starting them over.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResultLine } from '../../runs/records.js';
+import { resumeRun, startRun, type RunHooks } from '../../runs/run.js';
+import type { Sandbox } from '../../sandbox/sandbox.js';
+
+export interface AgentPass {
+  runDir: string;
+  /** Result of each task's first attempt, by task id. */
+  results: Map<string, ResultLine>;
+  interrupted: boolean;
+}
+
+export async function runAgentOver(paths: readonly string[], agent: 'nop' | 'oracle', runDir: string, sandbox: Sandbox, concurrency: number, hooks: RunHooks = {}): Promise<AgentPass> {
+  const summary = existsSync(join(runDir, 'run.json'))
+    ? await resumeRun(runDir, sandbox, hooks, { concurrency })
+    : await startRun({ paths: [...paths], agent: { name: agent }, concurrency, sandboxMode: sandbox.mode, out: runDir, harnessRetries: 1 }, sandbox, hooks);
+  const results = new Map<string, ResultLine>();
+  for (const r of summary.results) if (r.attempt === 1) results.set(r.task_id, r);
+  return { runDir: summary.runDir, results, interrupted: summary.interrupted };
+}
+
+/** Why a nop result disqualifies a task (undefined: it scored exactly 0, as a sound task must). */
+export function nopProblem(r: ResultLine | undefined): string | undefined {
+  if (!r) return 'no nop result';
+  if (r.error) return `nop trial failed (${r.error_kind}): ${r.error}`;
+  if (r.reward > 0) return `nop scores ${r.reward.toFixed(4)} (> 0): the untouched workspace already passes some checks`;
+  return undefined;
+}
+
+/** Why an oracle result disqualifies a task (undefined: the oracle passed). */
+export function oracleProblem(r: ResultLine | undefined): string | undefined {
+  if (!r) return 'no oracle result';
+  if (r.error) return `oracle trial failed (${r.error_kind}): ${r.error}`;
+  if (!r.passed) return `oracle scores ${r.reward.toFixed(4)}, below the pass threshold`;
+  return undefined;
+}

@@ -1,0 +1,145 @@
+/** Productivity & Collaboration: list the overdue cards of a Trello-style board export as a markdown report. */
+import type { Family } from '../family.js';
+import { voiced } from '../family.js';
+import { cmp } from './common.js';
+import { addDays, crowd, pad2, pySolve, say } from './common-a.js';
+
+const VERBS = ['Draft', 'Review', 'Ship', 'Migrate', 'Audit', 'Design', 'Refactor', 'Document', 'Test', 'Localize', 'Benchmark', 'Archive', 'Negotiate', 'Prototype', 'Publish', 'Plan'];
+const OBJECTS = [
+  'billing page', 'onboarding emails', 'Q3 report', 'vendor contract', 'search index', 'press kit', 'mobile nav', 'pricing table', 'SSO login', 'data retention policy',
+  'partner portal', 'help center', 'release notes', 'office seating plan', 'support macros', 'analytics dashboard', 'checkout flow', 'brand guidelines', 'API rate limits', 'holiday rota',
+];
+const BOARDS = ['Website relaunch', 'Ops backlog', 'Marketing Q4', 'Platform team', 'Customer success', 'Office move', 'Product launch'];
+
+export const kanbanOverdue: Family = {
+  id: 'kanban-overdue',
+  version: 1,
+  category: 'Productivity & Collaboration',
+  subcategory: 'task and project tracking',
+  summary: 'From a board export (JSON), list the open cards past their due date in a markdown report, optionally per member.',
+  generate(ctx) {
+    const { rng, difficulty: d } = ctx;
+    const board = rng.pick(BOARDS);
+    const listNames = ['Backlog', 'To do', 'In progress', d >= 3 ? 'Review' : 'Blocked', 'Done'];
+    const lists = listNames.map((name, i) => ({ id: `l${i + 1}${rng.int(100, 999)}`, name }));
+    const folk = crowd(rng, 2 + Math.ceil(d / 2));
+    const y = rng.int(2024, 2026);
+    const m = rng.int(1, 12);
+    const dd = rng.int(1, 28);
+    const today = `${y}-${pad2(m)}-${pad2(dd)}`;
+    const iso = (x: [number, number, number]) => `${x[0]}-${pad2(x[1])}-${pad2(x[2])}`;
+    const n = 6 + d * 4 + rng.int(0, 3);
+    const names = new Set<string>();
+    const cards: Array<{ id: string; name: string; idList: string; due: string | null; closed: boolean; idMembers: string[]; labels: string[] }> = [];
+    while (cards.length < n) {
+      const name = `${rng.pick(VERBS)} ${rng.pick(OBJECTS)}`;
+      if (names.has(name)) continue;
+      names.add(name);
+      const r = rng.next();
+      const due = r < 0.12 ? null : iso(addDays(y, m, dd, r < 0.55 ? -rng.int(1, 20) : r < 0.65 ? 0 : rng.int(1, 20)));
+      const list = d >= 2 ? rng.pick(lists) : rng.pick(lists.slice(0, 4));
+      cards.push({
+        id: `c${rng.int(10000, 99999)}${cards.length}`,
+        name,
+        idList: list.id,
+        due: d >= 4 && due ? `${due}T${pad2(rng.int(9, 18))}:00:00.000Z` : due,
+        closed: d >= 3 && rng.chance(0.15),
+        idMembers: rng.sample(folk, rng.int(d >= 5 ? 1 : 0, 2)).map((p) => p.handle),
+        labels: rng.sample(['urgent', 'design', 'backend', 'legal', 'finance', 'blocked'], rng.int(0, 2)),
+      });
+    }
+    const doneId = lists[4]!.id;
+    const isOverdue = (c: (typeof cards)[number]) => !!c.due && c.due.slice(0, 10) < today && (d < 2 || c.idList !== doneId) && !c.closed;
+    if (!cards.some(isOverdue)) {
+      const c = cards.find((x) => x.idList !== doneId) ?? cards[0]!;
+      c.idList = c.idList === doneId ? lists[1]!.id : c.idList;
+      c.closed = false;
+      c.due = iso(addDays(y, m, dd, -3));
+      if (d >= 4) c.due += 'T12:00:00.000Z';
+    }
+    const listName = (id: string) => lists.find((l) => l.id === id)!.name;
+    const overdue = cards.filter(isOverdue).sort((a, b) => cmp(a.due!.slice(0, 10), b.due!.slice(0, 10)) || cmp(a.name, b.name));
+    const line = (c: (typeof cards)[number]) => `- ${c.name} (${listName(c.idList)}, due ${c.due!.slice(0, 10)})`;
+    const expectedLines = [`# Overdue cards (${overdue.length})`, ...overdue.map(line)];
+    const notOverdue = cards.filter((c) => !isOverdue(c)).map((c) => c.name).filter((nm) => !overdue.some((o) => o.name.includes(nm)));
+    const exportJson = {
+      id: `b${rng.int(100000, 999999)}`,
+      name: board,
+      lists: lists.map((l) => ({ ...l, closed: false })),
+      members: folk.map((p) => ({ id: p.handle, fullName: p.full, username: p.handle.replace('.', '') })),
+      cards: rng.shuffle(cards),
+    };
+    const path = rng.pick(['board/export.json', 'exports/trello_board.json', 'kanban/board.json']);
+    const out = rng.pick(['overdue.md', 'reports/overdue.md', 'status/overdue_cards.md']);
+    const perMember = d >= 5;
+    const memberOut = 'reports/overdue_by_member.json';
+    const memberTruth: Record<string, string[]> = {};
+    if (perMember) for (const p of folk) memberTruth[p.handle] = overdue.filter((c) => c.idMembers.includes(p.handle)).map((c) => c.name).sort(cmp);
+    const ask = say(rng, [
+      'The "{board}" board is slipping. Using the export in `{path}`, tell me which cards are overdue as of {today}.',
+      'Today is {today}. Please go through `{path}` (our {board} board) and pull out every overdue card.',
+      'I need an overdue report for the {board} board — the JSON export is at `{path}`; treat {today} as today.',
+      'Can you check `{path}` and list what is past due on "{board}"? Count {today} as today.',
+      'Quick status check on {board}: which of the {n} cards in `{path}` are overdue (today = {today})?',
+    ], { board, path, today, n });
+    const rules = [
+      say(rng, [
+        '- A card is overdue when its `due` date is before {today} (due today is not overdue; no due date means never overdue).',
+        '- Overdue = has a due date strictly earlier than {today}. Cards due today or without a due date are fine.',
+        '- Only cards whose due date is earlier than today ({today}) count; ignore cards with `due: null`.',
+      ], { today }),
+    ];
+    if (d >= 2) rules.push(say(rng, ['- Cards in the "Done" list are finished — skip them.', '- Anything sitting in "Done" does not count.']));
+    if (d >= 3) rules.push(say(rng, ['- Archived cards (`"closed": true`) do not count either.', '- Skip archived cards (`closed` is true).']));
+    if (d >= 4) rules.push(say(rng, ['- `due` is a timestamp; compare by its date part only.', '- Due values carry a time; only the date (first 10 characters) matters.']));
+    const format = say(rng, [
+      'Write `{out}`: the first line `# Overdue cards (N)` with N the count, then one line per card, `- <card name> (<list name>, due YYYY-MM-DD)`, sorted by due date then name. Nothing else in the file.',
+      'Save a markdown file `{out}` that starts with `# Overdue cards (N)` and then has exactly one bullet per overdue card in the form `- <name> (<list>, due <YYYY-MM-DD>)`, oldest due date first (ties by name), no blank lines.',
+      'Put it in `{out}` — header line `# Overdue cards (N)`, then bullets `- <card> (<list>, due <date>)` ordered by due date and then card name; no other lines.',
+    ], { out });
+    const memberLine = perMember
+      ? [say(rng, ['Also write `{m}`: member id (`idMembers` value) → sorted list of their overdue card names, one key for every board member (empty list if none).', 'Also add `{m}` mapping each board member id to the sorted names of the overdue cards they are on (an empty list for members with none).'], { m: memberOut })]
+      : [];
+    const instruction = voiced(ctx, ask, [...rules, '', format, ...memberLine]);
+    const solution = pySolve(`
+data = json.load(open(${JSON.stringify(path)}))
+today = ${JSON.stringify(today)}
+lists = {l["id"]: l["name"] for l in data["lists"]}
+rows = []
+for c in data["cards"]:
+    if not c["due"] or c["due"][:10] >= today:
+        continue
+    if ${d >= 2 ? 'True' : 'False'} and lists[c["idList"]] == "Done":
+        continue
+    if c["closed"]:
+        continue
+    rows.append((c["due"][:10], c["name"], lists[c["idList"]], c["idMembers"]))
+rows.sort()
+out = ${JSON.stringify(out)}
+os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+with open(out, "w") as f:
+    f.write("# Overdue cards (%d)\\n" % len(rows))
+    for due, name, lst, _ in rows:
+        f.write("- %s (%s, due %s)\\n" % (name, lst, due))
+if ${perMember ? 'True' : 'False'}:
+    os.makedirs("reports", exist_ok=True)
+    by = {m["id"]: sorted(r[1] for r in rows if m["id"] in r[3]) for m in data["members"]}
+    json.dump(by, open(${JSON.stringify(memberOut)}, "w"), indent=2)
+`);
+    return {
+      title: `Overdue cards on the ${board} board`,
+      instruction,
+      workspace: { [path]: JSON.stringify(exportJson, null, 2) + '\n' },
+      solution,
+      checks: [
+        { id: 'header_and_cards', type: 'text_contains', path: out, text: expectedLines },
+        { id: 'exact_lines', type: 'line_count', path: out, equals: expectedLines.length },
+        ...(notOverdue.length ? [{ id: 'no_false_positives', type: 'text_not_contains' as const, path: out, text: notOverdue.map((nm) => `- ${nm} (`) }] : []),
+        { id: 'full_report', type: 'text_equals', path: out, text: expectedLines.join('\n') + '\n', weight: 2 },
+        ...(perMember ? Object.entries(memberTruth).map(([k, v]) => ({ id: `member_${k}`, type: 'json_path' as const, path: memberOut, query: `$['${k}']`, equals: v })) : []),
+      ],
+      operations: ['read and parse JSON', 'filter records by criteria', 'sort data', 'write markdown output'],
+      tags: ['kanban'],
+    };
+  },
+};

@@ -1,0 +1,152 @@
+/** Planning & Knowledge: schedule a project plan (durations + dependencies), find its length and critical path. */
+import type { CheckInput, Family } from '../family.js';
+import { voiced } from '../family.js';
+import { cmp } from './common.js';
+import { phrase, pyOracle, SHORT_NAMES } from './common-b.js';
+
+const PROJECTS: Array<{ name: string; prefix: string; tasks: string[] }> = [
+  { name: 'website relaunch', prefix: 'WEB', tasks: ['Kickoff workshop', 'Content audit', 'Sitemap draft', 'Wireframes', 'Visual design', 'CMS setup', 'Template build', 'Copywriting', 'Content migration', 'SEO redirects', 'Accessibility review', 'QA pass', 'Stakeholder sign-off', 'DNS cutover', 'Launch comms', 'Analytics setup', 'Training for editors', 'Post-launch fixes', 'Performance budget', 'Legal review'] },
+  { name: 'office move', prefix: 'MOVE', tasks: ['Choose floor plan', 'Sign lease addendum', 'Order furniture', 'Network cabling', 'Book movers', 'Pack archives', 'IT inventory', 'Security badges', 'Move desks', 'Install printers', 'Kitchen setup', 'Signage', 'Update address everywhere', 'Farewell to old office', 'Deep clean old office', 'Key handover', 'Plant delivery', 'Fire safety walk', 'Wi-Fi survey', 'Welcome day'] },
+  { name: 'data warehouse migration', prefix: 'DWH', tasks: ['Inventory sources', 'Choose target schema', 'Provision cluster', 'Build ingestion', 'Backfill history', 'Port dbt models', 'Reconcile row counts', 'Migrate dashboards', 'Access controls', 'Cost alerts', 'Dual-run period', 'Cut over BI tools', 'Decommission old DB', 'Runbook', 'Train analysts', 'Data quality tests', 'PII masking', 'Lineage docs', 'Freeze legacy jobs', 'Retro'] },
+  { name: 'product launch', prefix: 'LCH', tasks: ['Positioning doc', 'Pricing decision', 'Beta recruitment', 'Beta feedback', 'Landing page', 'Demo video', 'Press kit', 'Sales enablement', 'Support macros', 'Billing integration', 'Release candidate', 'Security review', 'Launch email', 'Partner briefings', 'Go/no-go meeting', 'Launch day', 'Webinar', 'Metrics review', 'Docs update', 'Community post'] },
+  { name: 'conference', prefix: 'CONF', tasks: ['Pick venue', 'Set budget', 'Call for papers', 'Review talks', 'Publish schedule', 'Open registration', 'Book catering', 'AV contract', 'Speaker travel', 'Sponsor packages', 'Swag order', 'Volunteer roster', 'Badge printing', 'Venue walkthrough', 'Event days', 'Record talks', 'Upload videos', 'Attendee survey', 'Pay invoices', 'Wrap-up report'] },
+];
+
+interface T { id: string; name: string; dur: number; deps: string[]; owner: string; status: 'todo' | 'done' | 'cancelled' }
+
+export const projectCriticalPath: Family = {
+  id: 'project-critical-path',
+  version: 1,
+  category: 'Planning & Knowledge',
+  subcategory: 'task planning and decomposition',
+  summary: 'Schedule a project plan from durations and dependencies; report project length, task starts and the critical path.',
+  generate(ctx) {
+    const { rng, difficulty } = ctx;
+    const proj = rng.pick(PROJECTS);
+    const n = Math.min(proj.tasks.length, 4 + difficulty * 3 + rng.int(0, 1));
+    const names = proj.tasks.slice(0, n);
+    const base = rng.int(1, 4) * 10;
+    const tasks: T[] = names.map((name, k) => ({ id: `${proj.prefix}-${base + k}`, name, dur: rng.int(1, 10), deps: [], owner: rng.pick(SHORT_NAMES), status: 'todo' }));
+    for (let k = 1; k < n; k++) {
+      if (difficulty >= 2 && rng.chance(0.15)) continue;
+      const window = tasks.slice(Math.max(0, k - 4), k);
+      tasks[k]!.deps = rng.sample(window, difficulty >= 3 ? rng.int(1, 2) : 1).map((t) => t.id).sort(cmp);
+    }
+    if (difficulty >= 4) for (const t of tasks) if (rng.chance(0.15)) t.status = 'done';
+    if (difficulty >= 5) for (const t of tasks.slice(1, -1)) if (t.status === 'todo' && rng.chance(0.15)) t.status = 'cancelled';
+    // Ground truth.
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    const effDeps = (t: T): string[] => {
+      const out = new Set<string>();
+      for (const d of t.deps) {
+        const dt = byId.get(d)!;
+        if (dt.status === 'cancelled') for (const x of effDeps(dt)) out.add(x);
+        else out.add(d);
+      }
+      return [...out];
+    };
+    const live = tasks.filter((t) => t.status !== 'cancelled');
+    const dur = (t: T) => (t.status === 'done' ? 0 : t.dur);
+    const start = new Map<string, number>();
+    const finish = new Map<string, number>();
+    for (const t of live) {
+      const s = Math.max(0, ...effDeps(t).map((d) => finish.get(d)!));
+      start.set(t.id, s);
+      finish.set(t.id, s + dur(t));
+    }
+    const total = Math.max(...live.map((t) => finish.get(t.id)!));
+    const lateFinish = new Map<string, number>();
+    for (const t of [...live].reverse()) {
+      const succ = live.filter((x) => effDeps(x).includes(t.id));
+      lateFinish.set(t.id, succ.length ? Math.min(...succ.map((x) => lateFinish.get(x.id)! - dur(x))) : total);
+    }
+    const critical = live.filter((t) => lateFinish.get(t.id)! - dur(t) === start.get(t.id)).sort((a, b) => start.get(a.id)! - start.get(b.id)! || cmp(a.id, b.id)).map((t) => t.id);
+
+    const md = difficulty >= 3 && rng.chance(0.5);
+    const planPath = md ? `plan/${proj.prefix.toLowerCase()}-plan.md` : `plan/${proj.prefix.toLowerCase()}-tasks.csv`;
+    const withStatus = difficulty >= 4;
+    const header = ['id', 'task', 'owner', 'duration_days', 'depends_on', ...(withStatus ? ['status'] : [])];
+    const rowsOut = rng.shuffle(tasks).map((t) => [t.id, t.name, t.owner, String(t.dur), t.deps.join(';'), ...(withStatus ? [t.status] : [])]);
+    const plan = md
+      ? [`# ${proj.name[0]!.toUpperCase()}${proj.name.slice(1)} plan`, '', `Owner: ${rng.pick(SHORT_NAMES)} · durations are working days`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rowsOut.map((r) => `| ${r.join(' | ')} |`), ''].join('\n')
+      : [header.join(','), ...rowsOut.map((r) => r.map((c) => (c.includes(',') ? `"${c}"` : c)).join(','))].join('\n') + '\n';
+    const out = `plan/${proj.prefix.toLowerCase()}-schedule.json`;
+
+    const ex = rng.pick(tasks);
+    const ask = phrase(rng, [
+      'How long will our {proj} take? The task list with durations and dependencies is in `{plan}`.',
+      'Please build a schedule for the {proj} from `{plan}` and tell me which tasks are critical.',
+      'I am planning the {proj} ({n} tasks in `{plan}`). Work out when each task can start at the earliest.',
+      'Can you do a quick critical-path analysis of `{plan}` for the {proj}?',
+      'Our {proj} plan lives in `{plan}`. I need start days for every task and the overall duration.',
+    ], { proj: proj.name, plan: planPath, n }) + ' ' + phrase(rng, [
+      'I am especially curious about "{ex}" ({exid}).',
+      'Someone asked whether {exid} ({ex}) can slip.',
+      '{owner} keeps asking when "{ex}" can begin.',
+      'The steering group meets on day {day}.',
+      'There are {n} rows, owned by {owner} and others.',
+    ], { ex: ex.name, exid: ex.id, owner: ex.owner, day: rng.int(5, 40), n });
+    const b = rng.pick(['- ', '* ']);
+    const details = [
+      b + phrase(rng, ['Day 0 is the project start; a task starts when all its dependencies (`depends_on`, `;`-separated) have finished, and no task waits longer than that.', 'Assume everything starts as early as possible: a task begins on the day its last dependency finishes (day 0 if none).', 'Earliest-start scheduling: start = the latest finish among the `depends_on` tasks, or 0; finish = start + duration.']),
+      b + phrase(rng, ['Write `{out}` with `project_days` (when the last task finishes), `tasks` (id → `{"start": …, "finish": …}`) and `critical_path`.', 'Save JSON to `{out}`: `project_days`, a `tasks` object keyed by id with `start`/`finish`, and `critical_path`.', 'Output `{out}` containing `project_days`, `tasks` ({id: {start, finish}}) and `critical_path`.'], { out }),
+      b + phrase(rng, ['`critical_path` lists the ids of all zero-slack tasks (any delay would delay the project), ordered by start day, then id.', 'The critical path is every task with no slack, as a list of ids sorted by start then id.', 'For `critical_path`, include each task whose delay would push out the end date; sort by start, ties by id.']),
+    ];
+    if (difficulty >= 4) details.push(b + phrase(rng, ['Tasks with status `done` are finished already: treat their duration as 0.', 'Anything marked `done` takes 0 more days.']));
+    if (difficulty >= 5) details.push(b + phrase(rng, ['`cancelled` tasks are dropped entirely; a task that depended on one inherits that task’s own dependencies instead.', 'Remove cancelled tasks (not in `tasks` either); their dependents wait on whatever the cancelled task waited on.']));
+    const instruction = voiced(ctx, ask, details);
+
+    const checks: CheckInput[] = [
+      { id: 'project_days', type: 'json_path', path: out, query: '$.project_days', equals: total },
+      { id: 'critical_path', type: 'json_path', path: out, query: '$.critical_path', equals: critical },
+      ...live.map((t) => ({ id: `start_${t.id}`, type: 'json_path' as const, path: out, query: `$.tasks.${t.id}.start`, equals: start.get(t.id)! })),
+      { id: 'task_count', type: 'json_path', path: out, query: '$.tasks', equals: Object.fromEntries(live.map((t) => [t.id, { start: start.get(t.id)!, finish: finish.get(t.id)! }])) },
+      { id: 'plan_untouched', type: 'file_unchanged', path: planPath, weight: 0 },
+    ];
+
+    const solution = pyOracle(String.raw`
+path = ${JSON.stringify(planPath)}
+if path.endswith(".csv"):
+    rows = list(csv.DictReader(open(path)))
+else:
+    lines = [l.strip() for l in open(path) if l.strip().startswith("|")]
+    head = [c.strip() for c in lines[0].strip("|").split("|")]
+    rows = [dict(zip(head, [c.strip() for c in l.strip("|").split("|")])) for l in lines[2:]]
+tasks = {r["id"]: r for r in rows}
+def deps(tid):
+    out = []
+    for d in [x for x in tasks[tid]["depends_on"].split(";") if x]:
+        if tasks[d].get("status") == "cancelled":
+            out += [x for x in deps(d) if x not in out]
+        elif d not in out:
+            out.append(d)
+    return out
+live = [t for t in tasks if tasks[t].get("status") != "cancelled"]
+dur = {t: 0 if tasks[t].get("status") == "done" else int(tasks[t]["duration_days"]) for t in live}
+fin, st = {}, {}
+def finish(t):
+    if t not in fin:
+        st[t] = max([finish(d) for d in deps(t)] + [0])
+        fin[t] = st[t] + dur[t]
+    return fin[t]
+total = max(finish(t) for t in live)
+lf = {}
+def late(t):
+    if t not in lf:
+        succ = [x for x in live if t in deps(x)]
+        lf[t] = min([late(x) - dur[x] for x in succ] + [total])
+    return lf[t]
+crit = sorted([t for t in live if late(t) - dur[t] == st[t]], key=lambda t: (st[t], t))
+json.dump({"project_days": total, "critical_path": crit, "tasks": {t: {"start": st[t], "finish": fin[t]} for t in live}}, open(${JSON.stringify(out)}, "w"), indent=2)
+`);
+    return {
+      title: `Critical path for the ${proj.name}`,
+      instruction,
+      workspace: { [planPath]: plan },
+      solution,
+      checks,
+      operations: ['read local files and extract relevant content', 'compute basic statistics and aggregates', 'write structured results to local files'],
+      tags: ['planning', 'scheduling'],
+    };
+  },
+};

@@ -1,0 +1,147 @@
+/** Productivity & Collaboration: total per-person, per-project hours from timesheet CSVs and flag overtime. */
+import type { Family } from '../family.js';
+import { voiced } from '../family.js';
+import { cmp } from './common.js';
+import { addDays, crowd, csvText, hhmm, pad2, pySolve, q, say, sortedStr, weekday } from './common-a.js';
+
+const PROJECTS = ['apollo', 'borealis', 'cobalt', 'delta-migration', 'ember', 'falcon', 'granite', 'helix', 'iris', 'juniper', 'kestrel', 'lumen', 'mosaic', 'nimbus'];
+
+export const timesheetHours: Family = {
+  id: 'timesheet-hours',
+  version: 1,
+  category: 'Productivity & Collaboration',
+  subcategory: 'time tracking and reporting',
+  summary: 'Sum a week of timesheet entries per person and project (breaks, overnight shifts, duplicates), flag overtime; write JSON.',
+  generate(ctx) {
+    const { rng, difficulty: d } = ctx;
+    const team = crowd(rng, 2 + Math.ceil(d / 2) + rng.int(0, 1));
+    const projects = rng.sample(PROJECTS, 2 + Math.floor(d / 2));
+    let y = rng.int(2024, 2026);
+    let m = rng.int(1, 12);
+    let dd = rng.int(1, 21);
+    [y, m, dd] = addDays(y, m, dd, (7 - weekday(y, m, dd)) % 7);
+    const week = Array.from({ length: 7 }, (_, k) => addDays(y, m, dd, k));
+    const iso = (x: [number, number, number]) => `${x[0]}-${pad2(x[1])}-${pad2(x[2])}`;
+    const threshold = rng.pick([38, 40, 40, 37.5, 35]);
+    const files: Record<string, string> = {};
+    const truth: Record<string, { total: number; projects: Record<string, number> }> = {};
+    const dir = rng.pick(['timesheets', 'time/logs', 'hr/timesheets']);
+    for (const p of team) {
+      const rows: Array<[string, string, string, string, number]> = [];
+      const mins: Record<string, number> = {};
+      let total = 0;
+      const heavy = rng.chance(0.45);
+      for (let k = 0; k < 5; k++) {
+        const day = iso(week[k]!);
+        const blocks = d === 1 ? 1 : rng.int(1, 2 + (d >= 3 ? 1 : 0));
+        let t = rng.int(28, 40) * 15; // 07:00–10:00
+        for (let b = 0; b < blocks; b++) {
+          const len = (heavy ? rng.int(14, 22) : rng.int(8, 16)) * 15 / blocks;
+          const len15 = Math.max(60, Math.round(len / 15) * 15);
+          const brk = d >= 2 && len15 >= 240 && rng.chance(0.6) ? rng.pick([15, 30, 45]) : 0;
+          const project = rng.pick(projects);
+          let start = t;
+          let end = t + len15;
+          // Overnight shift (d4+): the end time is past midnight.
+          if (d >= 4 && b === blocks - 1 && k === 4 && rng.chance(0.5)) {
+            start = 20 * 60 + rng.int(0, 8) * 15;
+            end = start + len15;
+          }
+          if (end >= 24 * 60) end = Math.min(end, 24 * 60 + 6 * 60);
+          rows.push([day, project, hhmm(start), hhmm(end % (24 * 60)), brk]);
+          const worked = end - start - brk;
+          mins[project] = (mins[project] ?? 0) + worked;
+          total += worked;
+          t = end + rng.int(1, 4) * 15;
+          if (t >= 22 * 60) break;
+        }
+      }
+      const lines: Array<Array<string | number>> = rows.map((r) => (d >= 2 ? r : r.slice(0, 4)));
+      // Entries from outside the week (d3+) and exact duplicate rows from a bad export (d5).
+      if (d >= 3) {
+        const outDay = iso(rng.chance(0.5) ? addDays(...week[0]!, -rng.int(1, 3)) : addDays(...week[6]!, rng.int(1, 3)));
+        lines.push([outDay, rng.pick(projects), '09:00', '17:00', ...(d >= 2 ? [30] : [])]);
+      }
+      if (d >= 5) for (let k = 0; k < 2; k++) lines.push([...rng.pick(lines.slice(0, rows.length))]);
+      const sortedLines = [...lines].sort((a, b) => cmp(String(a[0]), String(b[0])) || cmp(String(a[2]), String(b[2])));
+      const header = ['date', 'project', 'start', 'end', ...(d >= 2 ? ['break_min'] : [])];
+      files[`${dir}/${p.handle}.csv`] = csvText(header, sortedLines);
+      truth[p.handle] = { total, projects: mins };
+    }
+    const out = rng.pick(['reports/hours.json', 'hours_summary.json', 'payroll/week_hours.json', 'out/timesheet_totals.json']);
+    const overtime = sortedStr(team.filter((p) => truth[p.handle]!.total > threshold * 60).map((p) => p.handle));
+    const weekStr = `${iso(week[0]!)} to ${iso(week[6]!)}`;
+    const ask = say(rng, [
+      'Payroll needs the hours for the week of {w}. The timesheets are in `{dir}/` (one CSV per person: {ppl}).',
+      'Could you total up everyone\'s hours for {w}? Each person has a CSV in `{dir}/` ({ppl}).',
+      'Please crunch the timesheets under `{dir}/` ({ppl}) for the week {w}.',
+      'I have to sign off timesheets for {w}; the files are `{dir}/*.csv` for {ppl}. Can you add them up?',
+      'Summarise the {k} timesheets in `{dir}/` ({ppl}) — week of {w}.',
+    ], { w: weekStr, dir, ppl: team.map((p) => p.first).join(', '), k: team.length });
+    const details = [
+      say(rng, [
+        '- Each row is a block of work from `start` to `end` (HH:MM, 24h){brk}.',
+        '- A row covers `start`–`end` in 24-hour time{brk}.',
+        '- Work time per row = `end` − `start`{brk}.',
+      ], { brk: d >= 2 ? ', minus `break_min` minutes of break' : '' }),
+    ];
+    if (d >= 3) details.push(say(rng, ['- Only count rows dated {w}; the exports include a few other days.', '- Rows outside {w} belong to other weeks — skip them.']));
+    if (d >= 4) details.push(say(rng, ['- If `end` is earlier than `start`, the shift ran past midnight.', '- An end time before the start time means an overnight shift (it ends the next day).']));
+    if (d >= 5) details.push(say(rng, ['- The export duplicated some rows: identical rows count once.', '- Rows that are exact duplicates of another row in the same file are export glitches; count them once.']));
+    details.push(
+      say(rng, [
+        'Write `{out}` as `{"people": {"<file name without .csv>": {"total_hours": <number>, "projects": {"<project>": <hours>}}}, "overtime": [...]}`, where `overtime` lists (sorted) the people over {t} hours.',
+        'Output `{out}`: a `people` object keyed by the file name minus `.csv`, each with `total_hours` and a `projects` map of hours per project, plus `overtime` — the sorted keys of everyone above {t} h.',
+        'Put the result in `{out}` with `people` → `<name from the file name>` → `total_hours` and `projects` (hours per project), and `overtime`: a sorted list of people who worked more than {t} hours.',
+      ], { out, t: threshold }),
+      say(rng, ['Hours as decimal numbers (7.5 = 7 h 30 min).', 'Use decimal hours, e.g. 8.25 for 8:15.', 'Express hours as decimals (so 6h45 is 6.75).']),
+    );
+    const instruction = voiced(ctx, ask, details);
+    const first = iso(week[0]!);
+    const last = iso(week[6]!);
+    const solution = pySolve(`
+people = {}
+for path in sorted(glob.glob(${JSON.stringify(dir)} + "/*.csv")):
+    key = os.path.basename(path)[:-4]
+    seen = set()
+    tot = 0
+    proj = {}
+    for r in csv.DictReader(open(path)):
+        t = tuple(r.values())
+        if t in seen and ${d >= 5 ? 'True' : 'False'}:
+            continue
+        seen.add(t)
+        if not (${JSON.stringify(first)} <= r["date"] <= ${JSON.stringify(last)}):
+            continue
+        sh, sm = map(int, r["start"].split(":"))
+        eh, em = map(int, r["end"].split(":"))
+        s, e = sh * 60 + sm, eh * 60 + em
+        if e < s:
+            e += 24 * 60
+        w = e - s - int(r.get("break_min") or 0)
+        tot += w
+        proj[r["project"]] = proj.get(r["project"], 0) + w
+    people[key] = {"total_hours": tot / 60, "projects": {k: v / 60 for k, v in proj.items()}}
+out = ${JSON.stringify(out)}
+os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+json.dump({"people": people, "overtime": sorted(k for k, v in people.items() if v["total_hours"] > ${threshold})}, open(out, "w"), indent=2)
+`);
+    return {
+      title: `Weekly hours for ${team.length} people (${weekStr})`,
+      instruction,
+      workspace: files,
+      solution,
+      checks: [
+        ...team.map((p) => ({ id: `total_${p.handle}`, type: 'json_path' as const, path: out, query: q('people', p.handle, 'total_hours'), equals: truth[p.handle]!.total / 60, tolerance: 0.01 })),
+        ...team.flatMap((p) =>
+          Object.entries(truth[p.handle]!.projects)
+            .sort((a, b) => cmp(a[0], b[0]))
+            .map(([proj, v]) => ({ id: `proj_${p.handle}_${proj}`, type: 'json_path' as const, path: out, query: q('people', p.handle, 'projects', proj), equals: v / 60, tolerance: 0.01 })),
+        ),
+        { id: 'overtime', type: 'json_path', path: out, query: '$.overtime', equals: overtime },
+      ],
+      operations: ['read and parse CSV files', 'aggregate and summarize data', 'handle edge cases in data', 'write structured JSON output'],
+      tags: ['timesheets'],
+    };
+  },
+};
