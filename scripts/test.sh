@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The test command (README quick start, .ci/run): set up, type-check, unit tests, integration tests
-# with real bubblewrap, git and python3.
+# with real bubblewrap, git and python3, then the extension end to end in code-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tsc --noEmit -p .
 node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout \
   test/unit/*.test.ts test/integration/*.test.ts
+# The extension end to end in a real VS Code (code-server + Chromium; installs them if missing).
+bash scripts/e2e.sh

@@ -1,8 +1,8 @@
 /** The `ClawGym:` commands. Each one that runs an agent or a verifier first checks Workspace Trust. */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors.js';
@@ -36,6 +36,28 @@ export interface CommandDeps {
 }
 
 export const API_KEY_SECRET = 'clawgym.apiKey';
+
+/**
+ * `.clawgym/clawgym.code-workspace` beside the materialized workspaces: the open folder first (so
+ * ClawGym finds the same tasks after the reload), then the task workspaces. Absolute paths: VS Code
+ * for the Web does not resolve relative ones in a workspace file it reopens into.
+ */
+async function writeTaskWorkspaceFile(current: Array<{ path: string; name: string }>, add: { path: string; name: string }): Promise<string> {
+  const file = join(dirname(settings().workspacesDir), 'clawgym.code-workspace');
+  let existing: { folders?: Array<{ path: string; name?: string }>; settings?: unknown } = {};
+  try {
+    existing = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    /* none yet, or not ours to keep */
+  }
+  const dir = dirname(file);
+  const folders = [...current, ...(existing.folders ?? []).map((f) => ({ path: resolve(dir, f.path), name: f.name ?? basename(f.path) })), add];
+  const seen = new Set<string>();
+  const unique = folders.filter((f) => !seen.has(f.path) && seen.add(f.path));
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, `${JSON.stringify({ folders: unique.map((f) => ({ path: f.path, name: f.name })), settings: existing.settings ?? {} }, null, 2)}\n`);
+  return file;
+}
 
 /** No agent and no verifier in an untrusted workspace: say so, and offer the way out. */
 export function requireTrust(): boolean {
@@ -163,12 +185,29 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         });
       }
       const uri = vscode.Uri.file(dest);
-      if (s.openWorkspaceIn === 'addToWorkspace') {
-        const folders = vscode.workspace.workspaceFolders ?? [];
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      if (s.openWorkspaceIn !== 'addToWorkspace' || !folders.length) {
+        await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: s.openWorkspaceIn === 'newWindow' });
+      } else if (vscode.workspace.workspaceFile) {
+        // A multi-root workspace takes another root in place.
         if (!folders.some((f) => f.uri.fsPath === dest)) vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name: `task: ${t.id}` });
         await vscode.commands.executeCommand('workbench.view.explorer');
         await vscode.commands.executeCommand('revealInExplorer', uri);
-      } else await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: s.openWorkspaceIn === 'newWindow' });
+      } else if (vscode.env.uiKind === vscode.UIKind.Desktop) {
+        // Desktop turns a single-folder window into an untitled workspace (extension host restart).
+        vscode.workspace.updateWorkspaceFolders(folders.length, 0, { uri, name: `task: ${t.id}` });
+      } else if (folders.some((f) => dest.startsWith(f.uri.fsPath + '/'))) {
+        // VS Code for the Web reloads the page for that and can lose the untitled workspace; the
+        // folder is already inside this one, so show it where it is.
+        await vscode.commands.executeCommand('workbench.view.explorer');
+        await vscode.commands.executeCommand('revealInExplorer', uri);
+        void vscode.window.showInformationMessage(`ClawGym: ${t.id}'s workspace is in ${relative(baseFolder(), dest)}.`, 'Open in New Window').then((c) => c && vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true }));
+      } else {
+        // Outside this folder, in the browser: save a workspace file with both and reopen into it.
+        const file = await writeTaskWorkspaceFile(folders.map((f) => ({ path: f.uri.fsPath, name: f.name })), { path: dest, name: `task: ${t.id}` });
+        log.info(`${t.id}: reopening in ${file} (this folder plus the task workspace)`);
+        await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(file));
+      }
     }),
     reg('clawgym.runAgent', async (node?: unknown) => {
       if (!requireTrust()) return;

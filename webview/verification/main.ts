@@ -116,4 +116,7 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
   } else if (m?.type === 'busy') busy = m.message;
   if (state) render(state, busy);
 });
+// Ask for the state until it arrives: a message sent while the view was still being wired up is
+// not lost for good.
 vscode.postMessage({ type: 'ready' });
+const retry = setInterval(() => (state ? clearInterval(retry) : vscode.postMessage({ type: 'ready' })), 1000);

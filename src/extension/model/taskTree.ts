@@ -36,6 +36,11 @@ export interface PoolNode {
 
 export const UNCATEGORIZED = 'Uncategorized';
 
+/** A stable key from parts. Not NUL-joined: VS Code reserves \0 inside test item ids. */
+export function keyOf(...parts: string[]): string {
+  return JSON.stringify(parts);
+}
+
 /** The pool a task belongs to: the configured root holding it, else the folder around its folder. */
 export function poolOf(source: string, roots: readonly string[]): { name: string; root: string } {
   const root = [...roots].sort((a, b) => b.length - a.length).find((r) => source === r || source.startsWith(r.endsWith(sep) ? r : r + sep));
@@ -48,7 +53,7 @@ export function taskEntry(task: Task, roots: readonly string[]): TaskEntry {
   const pool = poolOf(task.source, roots);
   const firstLine = task.spec.instruction.trim().split('\n')[0] ?? '';
   return {
-    key: `${pool.root}\u0000${task.spec.id}`,
+    key: keyOf(pool.root, task.spec.id),
     id: task.spec.id,
     pool: pool.name,
     category: task.spec.category ?? UNCATEGORIZED,
@@ -80,7 +85,7 @@ export function buildTaskTree(entries: readonly TaskEntry[], roots: readonly str
   return [...pools.values()]
     .map((p) => {
       const categories = [...p.cats.entries()]
-        .map(([name, tasks]) => ({ key: `${p.root}\u0000${name}`, name, tasks: tasks.sort((a, b) => a.id.localeCompare(b.id)) }))
+        .map(([name, tasks]) => ({ key: keyOf(p.root, name), name, tasks: tasks.sort((a, b) => a.id.localeCompare(b.id)) }))
         .sort((a, b) => (a.name === UNCATEGORIZED ? 1 : b.name === UNCATEGORIZED ? -1 : byName(a, b)));
       return { key: p.root, name: p.name, root: p.root, categories, count: categories.reduce((n, c) => n + c.tasks.length, 0) };
     })
