@@ -170,3 +170,14 @@ function tempOwned(): string {
   if (sandbox.owner) execFileSync('chown', ['-R', `${sandbox.owner.uid}:${sandbox.owner.gid}`, d]);
   return d;
 }
+
+test('--sandbox none: {instruction_file} and the mount path reach the host folders they stand for', async () => {
+  const { runCli } = await import('../helpers.ts');
+  const task = writeTask(tempDir(), { id: 'host-paths', instruction: 'Write the instruction into got.txt.', verify: { checks: [{ type: 'text_contains', path: 'got.txt', text: 'Write the instruction' }] } });
+  const out = join(tempDir(), 'run');
+  const r = await runCli(['run', task, '--agent', 'command', '--command', 'cat {instruction_file} > /root/.openclaw/workspace/got.txt', '--sandbox', 'none', '--out', out, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const line = JSON.parse(readFileSync(join(out, 'results.jsonl'), 'utf8').trim());
+  assert.equal(line.error, null, line.error);
+  assert.equal(line.reward, 1);
+});

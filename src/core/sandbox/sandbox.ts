@@ -188,6 +188,22 @@ export class BwrapSandbox implements Sandbox {
   }
 }
 
+/**
+ * Without a mount namespace the sandbox paths do not exist: the mount and each bind's destination
+ * are rewritten to their host folders wherever they appear as a path in the command line (longest
+ * first, so /clawgym/x is not taken for /clawgym). Paths inside script files stay as written.
+ */
+export function hostPaths(argv: readonly string[], req: Pick<SandboxRequest, 'mount' | 'workspace' | 'binds'>): string[] {
+  const maps = [{ dest: req.mount, host: req.workspace }, ...(req.binds ?? []).map((b) => ({ dest: b.dest, host: b.host }))]
+    .filter((m) => m.dest && m.dest !== '/')
+    .sort((a, b) => b.dest.length - a.dest.length);
+  if (!maps.length) return [...argv];
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?<![\\w./-])(${maps.map((m) => esc(m.dest.replace(/\/+$/, ''))).join('|')})(?=/|$|[^\\w.-])`, 'g');
+  const hostOf = new Map(maps.map((m) => [m.dest.replace(/\/+$/, ''), m.host]));
+  return argv.map((a) => a.replace(re, (d) => hostOf.get(d) ?? d));
+}
+
 /** No isolation: the command runs on the host, in the workspace folder. */
 export class HostSandbox implements Sandbox {
   readonly mode = 'none' as const;
@@ -201,7 +217,7 @@ export class HostSandbox implements Sandbox {
       ...req.env,
     };
     const cwd = req.cwd && req.cwd !== req.mount ? req.cwd.replace(req.mount, req.workspace) : req.workspace;
-    return spawnCollected(req.argv, { timeoutMs: req.timeoutMs, stdin: req.stdin, limits: req.limits, cwd, env, onOutput: req.onOutput, signal: req.signal });
+    return spawnCollected(hostPaths(req.argv, req), { timeoutMs: req.timeoutMs, stdin: req.stdin, limits: req.limits, cwd, env, onOutput: req.onOutput, signal: req.signal });
   }
 }
 
