@@ -58,3 +58,27 @@ test('only native tasks have a task.yaml to review', () => {
   assert.equal(reviewFileOf({ format: 'native', source: '/t/demo' }), '/t/demo/task.yaml');
   assert.equal(reviewFileOf({ format: 'clawgym', source: '/t/task_0001' }), undefined);
 });
+
+test('only the review block changes: flow style, quoting and comments elsewhere are kept byte for byte', async () => {
+  const head = `id: demo\ntitle: 'Demo task'\ntags: [a, "b c"]   # flow, kept as written\ninstruction: "Write out.txt."\n`;
+  const tail = `# the checks\nverify:\n  checks:\n    - {type: file_exists, path: out.txt}\n    - type: text_contains\n      path: out.txt\n      text: ["x", 'y']\n`;
+  const cases: Array<[string, string]> = [
+    ['a block in the middle', `${head}review:\n  status: pending   # set by the generator\n  notes: first look\n${tail}`],
+    ['a flow mapping in the middle', `${head}review: {status: pending} # inline\n${tail}`],
+    ['no review block', `${head}${tail}`],
+    ['a block last, without a final newline', `${head}${tail}review:\n  status: pending`],
+  ];
+  for (const [what, text] of cases) {
+    const f = join(tempDir(), 'task.yaml');
+    writeFileSync(f, text);
+    await writeReview(f, { status: 'accepted', notes: 'keeps "quotes" & <b>tags</b>: yes' }, { expectedText: text, now: new Date('2026-11-24T10:00:00Z') });
+    const out = readFileSync(f, 'utf8');
+    const block = `review:\n  status: accepted\n  notes: 'keeps "quotes" & <b>tags</b>: yes'\n  updated: 2026-11-24T10:00:00.000Z\n`;
+    const strip = (t: string) => t.replace(/^review:.*\n?(?:[ \t]+.*\n?)*/m, '');
+    assert.equal(strip(out), strip(text).replace(/\n?$/, '\n').replace(/^\n$/, ''), `${what}: the rest of the file is unchanged`);
+    assert.ok(out.includes(block), `${what}: the new block is there:\n${out}`);
+    assert.equal(out.match(/^review:/gm)?.length, 1, `${what}: one review block`);
+    assert.deepEqual(parseTaskYaml(out, f).spec.review, { status: 'accepted', notes: 'keeps "quotes" & <b>tags</b>: yes', updated: '2026-11-24T10:00:00.000Z' });
+    if (text.includes('review:')) assert.equal(out.indexOf('review:'), text.indexOf('review:'), `${what}: replaced in place`);
+  }
+});

@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isMap, parseDocument } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { Document, isMap, isScalar, parseDocument } from 'yaml';
 import { ClawgymError } from '../errors.js';
 import { parseTaskYaml } from './native.js';
 import { Review, type ReviewStatus, type TaskSpec } from './schema.js';
@@ -38,7 +39,7 @@ export function reviewFileOf(task: { format: string; source: string }): string |
 export async function writeReview(file: string, update: ReviewUpdate, opts: { expectedText?: string; now?: Date } = {}): Promise<TaskSpec> {
   const text = await readFile(file, 'utf8');
   if (opts.expectedText !== undefined && opts.expectedText !== text) throw new StaleFileError(file);
-  parseTaskYaml(text, file); // never rewrite a file that is not a valid task
+  const before = parseTaskYaml(text, file).spec; // never rewrite a file that is not a valid task
   const doc = parseDocument(text, { keepSourceTokens: true });
   const review = Review.parse({
     status: update.status,
@@ -47,11 +48,48 @@ export async function writeReview(file: string, update: ReviewUpdate, opts: { ex
     updated: (opts.now ?? new Date()).toISOString(),
   });
   if (!isMap(doc.contents)) throw new ClawgymError('task', `${file}: the document is not a mapping`);
-  doc.set('review', doc.createNode(review));
-  const out = doc.toString({ lineWidth: 0 });
-  const { spec } = parseTaskYaml(out, file);
+  const spliced = spliceReview(text, doc, review);
+  let out: string;
+  let spec: TaskSpec | undefined;
+  if (spliced !== undefined) {
+    try {
+      const s = parseTaskYaml(spliced, file).spec;
+      // The splice must change the review and nothing else.
+      if (isDeepStrictEqual(s.review, review) && isDeepStrictEqual({ ...s, review: undefined }, { ...before, review: undefined })) spec = s;
+    } catch {
+      /* a document the splice cannot handle (e.g. a flow mapping) */
+    }
+  }
+  if (spec) out = spliced!;
+  else {
+    // Fall back to re-serializing the document: the same data, possibly reformatted.
+    doc.set('review', doc.createNode(review));
+    out = doc.toString({ lineWidth: 0 });
+    spec = parseTaskYaml(out, file).spec;
+  }
   await replaceAtomically(file, out);
   return spec;
+}
+
+/**
+ * The text with only the top-level review block replaced (or appended when there is none): every
+ * other byte stays as the author wrote it — flow sequences, quoting, comments, blank lines. A
+ * YAML library's re-serialization would normalize those. Undefined when the block cannot be found
+ * by its source range.
+ */
+function spliceReview(text: string, doc: ReturnType<typeof parseDocument>, review: ReturnType<typeof Review.parse>): string | undefined {
+  const block = new Document({ review }).toString({ lineWidth: 0 });
+  if (!isMap(doc.contents)) return undefined;
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'review');
+  if (!pair) return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${block}`;
+  const key = isScalar(pair.key) ? pair.key.range : undefined;
+  const value = (pair.value as { range?: [number, number, number] } | null)?.range;
+  if (!key) return undefined;
+  const start = key[0];
+  let end = value?.[2] ?? key[2];
+  // The block ends its last line: take that line's newline too, the replacement brings its own.
+  if (!text.slice(start, end).endsWith('\n') && text[end] === '\n') end += 1;
+  return `${text.slice(0, start)}${block}${text.slice(end)}`;
 }
 
 /** Replace a file's content so a reader sees the old or the new text, never a mix. */
