@@ -30,6 +30,10 @@ export interface TaskProblem extends SourcePosition {
   message: string;
   /** Byte offsets of the offending node, for editors. */
   range?: [number, number];
+  /** What kind of problem (a zod issue code, `yaml_syntax`, `duplicate_key`, `duplicate_id`…), for editors' quick fixes. */
+  code?: string;
+  /** Where in the document's data the problem is (keys and sequence indexes). */
+  path?: (string | number)[];
 }
 
 /** A task could not be loaded. Lists every problem found, each with file:line:column. */
@@ -97,4 +101,15 @@ export class LlmError extends ClawgymError {
 
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** An export line failed its format's rules: nothing is written (the output is all or nothing). */
+export class ExportFormatError extends ClawgymError {
+  constructor(
+    readonly format: string,
+    readonly source: string,
+    readonly issues: string[],
+  ) {
+    super('task', `${source}: the ${format} line breaks the format's rules: ${issues.join('; ')} (nothing written)`);
+  }
 }

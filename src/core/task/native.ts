@@ -4,32 +4,54 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskLoadError, type TaskProblem } from '../errors.js';
 import type { FormatAdapter } from './adapter.js';
-import { parseYamlDoc, positionOf, validateDoc, type PositionedDoc } from './positions.js';
-import { checkIds, TaskSpec } from './schema.js';
+import { parseYamlDocLenient, positionOf, schemaProblems, type PositionedDoc } from './positions.js';
+import { TaskSpec } from './schema.js';
 import type { Task } from './task.js';
 
 export const TASK_FILE = 'task.yaml';
 
 /** Parse and validate task.yaml text; every problem carries file:line:column. */
 export function parseTaskYaml(text: string, file: string): { spec: TaskSpec; doc: PositionedDoc } {
-  const doc = parseYamlDoc(text, file);
-  const spec = validateDoc(doc, TaskSpec);
-  const problems = semanticProblems(spec, doc);
-  if (problems.length) throw new TaskLoadError(problems);
+  const { doc, spec, problems } = checkTaskYaml(text, file);
+  if (problems.length || !spec) throw new TaskLoadError(problems);
   return { spec, doc };
 }
 
-/** Rules zod cannot say alone: unique check ids. */
-function semanticProblems(spec: TaskSpec, doc: PositionedDoc): TaskProblem[] {
+/**
+ * Everything wrong with task.yaml text, without throwing: YAML syntax first (a broken document is
+ * not validated further), then schema and semantic problems together. The document is returned
+ * even when broken: the language server completes and hovers on it.
+ */
+export function checkTaskYaml(text: string, file: string): { doc: PositionedDoc; spec?: TaskSpec; problems: TaskProblem[] } {
+  const { pd: doc, problems: syntax } = parseYamlDocLenient(text, file);
+  if (syntax.length) return { doc, problems: syntax };
+  const data: unknown = doc.doc.toJS();
+  const { data: spec, problems } = schemaProblems(doc, TaskSpec, data ?? null);
+  return { doc, spec, problems: [...problems, ...semanticProblems(doc, data)] };
+}
+
+/**
+ * Rules zod cannot say alone: unique check ids. Read from the raw document, so that a duplicate is
+ * reported together with any schema problem elsewhere.
+ */
+function semanticProblems(doc: PositionedDoc, data: unknown): TaskProblem[] {
+  const checks = (data as { verify?: { checks?: unknown } } | null)?.verify?.checks;
+  if (!Array.isArray(checks)) return [];
   const seen = new Map<string, number>();
   const problems: TaskProblem[] = [];
-  checkIds(spec.verify.checks).forEach((id, i) => {
-    if (seen.has(id)) {
+  checks.forEach((c: unknown, i) => {
+    if (c === null || typeof c !== 'object') return;
+    const { id, type } = c as { id?: unknown; type?: unknown };
+    const key = typeof id === 'string' ? id : typeof type === 'string' ? `${type}_${i + 1}` : undefined; // as checkIds() defaults them
+    if (key === undefined) return;
+    if (seen.has(key)) {
       problems.push({
         ...positionOf(doc, ['verify', 'checks', i, 'id']),
-        message: `verify.checks.${i}.id: duplicate check id "${id}" (first used by check ${seen.get(id)! + 1})`,
+        message: `verify.checks.${i}.id: duplicate check id "${key}" (first used by check ${seen.get(key)! + 1})`,
+        code: 'duplicate_id',
+        path: ['verify', 'checks', i, 'id'],
       });
-    } else seen.set(id, i);
+    } else seen.set(key, i);
   });
   return problems;
 }
