@@ -10,4 +10,6 @@ bash scripts/setup.sh
 CLAWGYM_CODE_SERVER=$(bash scripts/e2e-setup.sh | tail -n 1)
 export CLAWGYM_CODE_SERVER
 npm run package
+# Screenshots of an earlier run (a FAILED-… one above all) must not pass for this run's.
+rm -rf test-artifacts/e2e
 node --import tsx --test --test-concurrency=1 --test-reporter=spec test/e2e/*.e2e.test.ts

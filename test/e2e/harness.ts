@@ -54,8 +54,8 @@ export interface Harness {
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
-  // Screenshots of an earlier run (a FAILED-… one above all) must not pass for this run's.
-  rmSync(E2E_ARTIFACTS, { recursive: true, force: true });
+  // scripts/e2e.sh empties the folder once per suite run (each test file is its own process, and
+  // one file's screenshots must not delete another's); here only this run's failures are reset.
   mkdirSync(E2E_ARTIFACTS, { recursive: true });
   const stateDir = mkdtempSync(join(tmpdir(), 'clawgym-e2e-state-'));
   let server: CodeServer | undefined;
