@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchLsp } from './lsp.js';
 import { benchProcedural } from './procedural.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -101,6 +102,8 @@ rmSync(scratch, { recursive: true, force: true });
   console.log(`  overhead per step: median ${overhead.toFixed(2)} ms (target < 5 ms); bare HTTP round trip: ${median(rt).toFixed(2)} ms (ratio ${(overhead / median(rt)).toFixed(2)}); the read tool in the sandbox: ${tool.toFixed(2)} ms`);
 }
 
+await benchLsp(root);
+
 await benchProcedural(root);
 
 // The extension: .vsix size (packaged now) and activation time, which only a real VS Code can
@@ -111,6 +114,21 @@ console.log(`\nExtension`);
 console.log(`  .vsix size: ${(statSync(vsix).size / 1024).toFixed(0)} KiB`);
 const metricsFile = join(root, 'test-artifacts', 'e2e-metrics.json');
 if (existsSync(metricsFile)) {
-  const m = JSON.parse(readFileSync(metricsFile, 'utf8')) as { activation_ms: number; measured_at: string };
-  console.log(`  activation: ${m.activation_ms.toFixed(1)} ms in code-server (e2e run of ${m.measured_at})`);
-} else console.log('  activation: not measured yet — run `bash scripts/e2e.sh` (the e2e suite records it)');
+  const m = JSON.parse(readFileSync(metricsFile, 'utf8')) as {
+    activation_ms?: number;
+    measured_at?: string;
+    trajectory_first_render_ms?: number;
+    trajectory_first_render?: { steps: number; rows: number; dom_rows: number; page_load_to_paint_ms: number; baseline_all_rows_ms?: number; measured_at: string };
+  };
+  if (m.activation_ms !== undefined) console.log(`  activation: ${m.activation_ms.toFixed(1)} ms in code-server (e2e run of ${m.measured_at})`);
+  else console.log('  activation: not measured yet — run `bash scripts/e2e.sh` (the e2e suite records it)');
+  const r = m.trajectory_first_render;
+  if (m.trajectory_first_render_ms !== undefined && r) {
+    console.log(
+      `  trajectory debugger first render: ${m.trajectory_first_render_ms.toFixed(1)} ms for ${r.steps} steps (${r.rows} rows, ${r.dom_rows} in the DOM: virtualized; page load to first paint ${r.page_load_to_paint_ms} ms; e2e run of ${r.measured_at})`,
+    );
+    if (r.baseline_all_rows_ms) {
+      console.log(`    baseline, all ${r.rows} rows in the DOM at once (same webview, same run): ${r.baseline_all_rows_ms.toFixed(1)} ms; ratio ${(m.trajectory_first_render_ms / r.baseline_all_rows_ms).toFixed(3)}`);
+    }
+  } else console.log('  trajectory debugger first render: not measured yet — run test/e2e/trajectory.e2e.test.ts');
+} else console.log('  activation and trajectory first render: not measured yet — run `bash scripts/e2e.sh` (the e2e suite records them)');

@@ -28,7 +28,10 @@ await Promise.all([
     define: { ...common.define, 'import.meta.url': '__clawgymMetaUrl' },
   }),
   build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.cjs', external: ['vscode'], minify: true }),
-  build({ ...common, entryPoints: ['src/language-server/server.ts'], outfile: 'dist/server.cjs' }),
+  // The server ships in the .vsix too: minified like the extension (the source map stays beside it).
+  build({ ...common, entryPoints: ['src/language-server/server.ts'], outfile: 'dist/server.cjs', minify: true }),
   // Webviews run in the browser: one IIFE per view, minified (the components are Lit elements).
   build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: ['webview/verification/main.ts'], outfile: 'dist/webview/verification.js' }),
+  build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: ['webview/trajectory/main.ts'], outfile: 'dist/webview/trajectory.js' }),
+  build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: ['webview/review/main.ts'], outfile: 'dist/webview/review.js' }),
 ]);

@@ -24,6 +24,8 @@ export interface ScriptedTurn {
   retryAfter?: string;
   /** Wait before answering (for timeouts). */
   delayMs?: number;
+  /** Answer only once this settles (a test holds a run mid-way, e.g. to watch it live). */
+  gate?: Promise<unknown>;
 }
 
 export interface RecordedRequest {
@@ -89,6 +91,7 @@ export class MockLlm {
     }
     const turn = this.next(rec);
     if (turn.delayMs) await new Promise((r) => setTimeout(r, turn.delayMs));
+    if (turn.gate) await turn.gate;
     if (res.destroyed) return;
     if (turn.status && turn.status >= 400) {
       const h: Record<string, string> = { 'content-type': 'application/json' };

@@ -6,34 +6,18 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
 import { API_KEY_SECRET, registerCommands, requireTrust } from './commands.js';
 import { settings } from './config.js';
+import { registerTaskLanguageClient, stopTaskLanguageClient } from './languageClient.js';
 import type { CliLocation } from './model/cli.js';
+import { registerReview } from './reviewPanel.js';
 import { TaskIndex } from './taskIndex.js';
-import { RunStatus } from './terminalRun.js';
+import { RunStatus, runInTerminal } from './terminalRun.js';
 import { TaskTests } from './testing.js';
+import { registerTrajectoryDebugger } from './trajectoryPanel.js';
 import { VerificationPanels } from './verificationPanel.js';
 import { RunsView } from './views/runsView.js';
 import { TasksView } from './views/tasksView.js';
-
-let client: LanguageClient | undefined;
-
-function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
-  if (client) return;
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.cjs'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'clawgym-task' }],
-    outputChannel: log,
-  };
-  client = new LanguageClient('clawgym', 'ClawGym task.yaml', serverOptions, clientOptions);
-  void client.start();
-  log.info('task.yaml language server started');
-}
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
@@ -82,17 +66,31 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('clawgym.runsDirectory')) runsView.refresh();
     }),
     ...registerCommands({ context, index, tasksView, benchView, runsView, panels, status, log, cli, env }),
+    // The trajectory debugger (ClawGym: Open Trajectory) and its snapshot documents.
+    ...registerTrajectoryDebugger(context, log),
+  );
+  // Task review panels (ClawGym: Review Tasks); oracle / nop runs take the Run Agent on Task path.
+  context.subscriptions.push(
+    ...registerReview({
+      extensionUri: context.extensionUri,
+      index,
+      log,
+      verification: panels,
+      requireTrust,
+      run: async (task, agent) => {
+        const outcome = await runInTerminal({ task, agent, cli: cli(), env: await env(), log, status });
+        runsView.refresh();
+        return outcome;
+      },
+    }),
   );
 
-  const startIfTaskDoc = (d: vscode.TextDocument) => d.languageId === 'clawgym-task' && startLanguageClient(context, log);
-  vscode.workspace.textDocuments.forEach(startIfTaskDoc);
-  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(startIfTaskDoc));
+  context.subscriptions.push(registerTaskLanguageClient(context, log));
 
   void index.ready();
   log.info(`activated in ${(performance.now() - t0).toFixed(1)} ms${vscode.workspace.isTrusted ? '' : ' (untrusted workspace: no agent or verifier will run)'}`);
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
+  await stopTaskLanguageClient();
 }

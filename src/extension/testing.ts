@@ -26,6 +26,12 @@ export interface TestingDeps {
   onRunFinished: () => void;
 }
 
+/**
+ * Test messages about a trial: located at its verify.json, they offer Open Trajectory
+ * (`testing/message/context` and `testing/message/content` menus, `testMessage == clawgym.trial`).
+ */
+const TRIAL_MESSAGE = 'clawgym.trial';
+
 export class TaskTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('clawgym', 'ClawGym');
   private readonly byItemId = new Map<string, TaskEntry>();
@@ -185,6 +191,7 @@ export class TaskTests implements vscode.Disposable {
     if (line.error) {
       const m = new vscode.TestMessage(`${line.error_kind ?? 'error'}: ${line.error}`);
       m.location = new vscode.Location(verifyUri, new vscode.Position(0, 0));
+      m.contextValue = TRIAL_MESSAGE;
       return run.errored(item, m, line.timings.total_ms);
     }
     const v = readVerify(trialDir);
@@ -193,9 +200,10 @@ export class TaskTests implements vscode.Disposable {
       ? checks.map((c) => {
           const m = c.expected !== undefined && c.actual !== undefined ? vscode.TestMessage.diff(c.message, c.expected, c.actual) : new vscode.TestMessage(c.message);
           m.location = new vscode.Location(verifyUri, new vscode.Position(0, 0));
+          m.contextValue = TRIAL_MESSAGE;
           return m;
         })
-      : [new vscode.TestMessage(`reward ${line.reward.toFixed(2)} is below the pass threshold`)];
+      : [Object.assign(new vscode.TestMessage(`reward ${line.reward.toFixed(2)} is below the pass threshold`), { location: new vscode.Location(verifyUri, new vscode.Position(0, 0)), contextValue: TRIAL_MESSAGE })];
     run.failed(item, messages, line.timings.total_ms);
   }
 

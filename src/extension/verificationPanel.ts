@@ -64,6 +64,9 @@ export class VerificationPanels implements vscode.Disposable {
       case 'revealFolder':
         await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(entry.state.source.kind === 'trial' ? entry.state.source.trialDir : root));
         return;
+      case 'openTrajectory':
+        if (entry.state.source.kind === 'trial') await vscode.commands.executeCommand('clawgym.openTrajectory', vscode.Uri.file(entry.state.source.trialDir));
+        return;
       case 'reverify': {
         if (!entry.actions.reverify) return;
         this.post(entry.panel, { type: 'busy', message: 'Verifying…' });

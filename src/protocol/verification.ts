@@ -60,6 +60,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reverify') }),
   z.object({ type: z.literal('openFile'), path: z.string().min(1).max(4096) }),
   z.object({ type: z.literal('revealFolder') }),
+  /** Trial sources: open the trial's trajectory in the debugger. */
+  z.object({ type: z.literal('openTrajectory') }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
 

@@ -65,6 +65,11 @@ function render(s: VerificationState, busy: string | null): void {
   const reveal = el('vscode-button', { id: 'reveal', secondary: '' }, s.source.kind === 'trial' ? 'Reveal trial folder' : 'Reveal folder');
   reveal.addEventListener('click', () => vscode.postMessage({ type: 'revealFolder' }));
   actions.append(reveal);
+  if (s.source.kind === 'trial') {
+    const traj = el('vscode-button', { id: 'open-trajectory', secondary: '' }, 'Open trajectory');
+    traj.addEventListener('click', () => vscode.postMessage({ type: 'openTrajectory' }));
+    actions.append(traj);
+  }
   if (busy) actions.append(el('vscode-progress-ring', { class: 'busy' }), el('span', { class: 'muted' }, busy));
 
   const passedN = s.checks.filter((c) => c.state === 'passed').length;

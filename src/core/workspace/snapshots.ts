@@ -3,6 +3,8 @@
  * work tree) so the agent can neither see nor damage them. One commit per step that changed files;
  * any two steps' diff is a plain `git --git-dir <trial>/snapshots.git diff <a> <b>`.
  * The git dir stores no work-tree path, so it stays valid when the trial folder is moved.
+ * `WorkspaceSnapshots.open` reads an existing one (the trajectory debugger: files at a step,
+ * what a step changed, the list of snapshots) without a work tree.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +15,14 @@ export interface Snapshot {
   commit: string;
   /** Paths (relative to the workspace) that differ from the previous snapshot. */
   changed: string[];
+}
+
+/** A snapshot as read back from the repository: its commit and the agent step it was taken after. */
+export interface RecordedSnapshot {
+  commit: string;
+  /** The agent step (model call) it was taken after; 0 for the workspace as materialized. */
+  step: number | null;
+  subject: string;
 }
 
 /**
@@ -72,5 +82,49 @@ export class WorkspaceSnapshots {
   /** Unified diff between two snapshots (commit ids). */
   diff(from: string, to: string): Promise<string> {
     return this.git.raw(['diff', from, to]);
+  }
+
+  /** Read an existing snapshot repository (no work tree: nothing can be committed through it). */
+  static open(gitDir: string): WorkspaceSnapshots {
+    const git = simpleGit({ baseDir: gitDir, unsafe: UNSAFE, config: ['safe.directory=*', 'core.quotePath=false'] }).env({ ...gitEnv(), GIT_DIR: gitDir });
+    return new WorkspaceSnapshots(git);
+  }
+
+  /** Every snapshot, oldest first; `step` comes from the commit message ("step N…"). Empty when there are none. */
+  async list(): Promise<RecordedSnapshot[]> {
+    let out: string;
+    try {
+      out = await this.git.raw(['log', '--reverse', '--format=%H %s', 'HEAD']);
+    } catch {
+      return []; // no HEAD yet
+    }
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const sp = l.indexOf(' ');
+        const subject = l.slice(sp + 1);
+        const m = /^step (\d+)\b/.exec(subject);
+        return { commit: l.slice(0, sp), step: m ? Number(m[1]) : null, subject };
+      });
+  }
+
+  /** Paths that differ between two snapshots. */
+  async changed(from: string, to: string): Promise<string[]> {
+    if (from === to) return [];
+    return (await this.git.raw(['diff-tree', '-r', '--name-only', '--no-commit-id', from, to])).split('\n').filter(Boolean);
+  }
+
+  /** A file's bytes at a snapshot; null when the file is not in it (added or deleted around it). */
+  async show(commit: string, path: string): Promise<Buffer | null> {
+    if (!/^[0-9a-f]{4,64}$/i.test(commit)) throw new HarnessError(`not a commit id: ${commit}`);
+    const spec = `${commit}:${path.replace(/^\.?\//, '')}`;
+    try {
+      const kind = (await this.git.raw(['cat-file', '-t', spec])).trim();
+      if (kind !== 'blob') return null;
+    } catch {
+      return null;
+    }
+    return this.git.showBuffer([spec]);
   }
 }
