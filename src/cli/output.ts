@@ -32,3 +32,12 @@ export function warn(msg: string): void {
 export function fail(msg: string): void {
   process.stderr.write(`${colors.red('error:')} ${msg}\n`);
 }
+
+/**
+ * For `command.exitOverride(usageExit)`: commander's own parse errors (a missing option, a bad
+ * choice) exit with EXIT.usage instead of commander's 1 (which means an internal failure here).
+ * Set on a command group before its subcommands are added: they inherit it.
+ */
+export function usageExit(err: { exitCode: number }): never {
+  process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+}

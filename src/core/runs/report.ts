@@ -94,7 +94,7 @@ export const UNCATEGORIZED = 'uncategorized';
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Last line wins for a repeated (task, attempt): a re-run trial supersedes the old one. */
-function dedupe(results: readonly ResultLine[]): ResultLine[] {
+export function dedupe(results: readonly ResultLine[]): ResultLine[] {
   const byKey = new Map<string, ResultLine>();
   for (const r of results) {
     const key = `${r.task_id}\u0000${r.attempt}`;

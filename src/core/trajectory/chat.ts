@@ -1,7 +1,8 @@
 /**
- * Chat Completions messages → an ATIF trajectory. A conversation seen only at the model level (the
- * recording proxy; later the SFT export) carries everything a trajectory needs: system and user
- * turns, assistant turns with their tool calls, and tool results that answer them.
+ * Chat Completions messages ↔ ATIF trajectories. A conversation seen only at the model level (the
+ * recording proxy) carries everything a trajectory needs: system and user turns, assistant turns
+ * with their tool calls, and tool results that answer them; and a trajectory reads back as the
+ * conversation its model saw (the SFT export).
  */
 import { z } from 'zod';
 import type { AtifMetrics, AtifStep, AtifTrajectory } from './atif.js';
@@ -39,7 +40,8 @@ export function contentText(c: unknown): string {
     .join('\n');
 }
 
-function parseArguments(a: unknown): { args: Record<string, unknown>; raw?: string } {
+/** Tool call arguments as an object; `raw` is set when they were not a JSON object (kept as text). */
+export function parseArguments(a: unknown): { args: Record<string, unknown>; raw?: string } {
   if (a && typeof a === 'object' && !Array.isArray(a)) return { args: a as Record<string, unknown> };
   const text = typeof a === 'string' ? a : a === undefined ? '' : JSON.stringify(a);
   try {
@@ -120,4 +122,31 @@ export function chatToAtif(i: ChatToAtifInput): AtifTrajectory {
   }
   if (i.extra) b.extra = { ...i.extra };
   return b.build();
+}
+
+/**
+ * A trajectory as the Chat Completions conversation its model saw: system and user steps as
+ * messages, each agent step as an assistant message (tool call arguments as JSON text, the raw
+ * text when the model's did not parse) followed by one tool message per observation result.
+ */
+export function atifToChat(t: AtifTrajectory): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  for (const s of t.steps) {
+    if (s.source !== 'agent') {
+      out.push({ role: s.source, content: s.message });
+      continue;
+    }
+    const calls = (s.tool_calls ?? []).map((c) => ({
+      id: c.tool_call_id,
+      type: 'function',
+      function: { name: c.function_name, arguments: typeof c.extra?.raw_arguments === 'string' ? c.extra.raw_arguments : JSON.stringify(c.arguments) },
+    }));
+    out.push({ role: 'assistant', content: s.message, ...(calls.length ? { tool_calls: calls } : {}), ...(s.reasoning_content ? { reasoning_content: s.reasoning_content } : {}) });
+    for (const r of s.observation?.results ?? []) {
+      // An unmatched result keeps the id the client sent (chatToAtif stores it in extra).
+      const id = r.source_call_id ?? (typeof r.extra?.tool_call_id === 'string' ? r.extra.tool_call_id : undefined);
+      out.push({ role: 'tool', content: r.content ?? '', ...(id ? { tool_call_id: id } : {}) });
+    }
+  }
+  return out;
 }
