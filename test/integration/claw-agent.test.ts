@@ -97,6 +97,13 @@ test('claw solves a bundled example through read/write/edit/exec in the sandbox 
   assert.equal(line.error, null, line.error);
   assert.equal(line.reward, 1, JSON.stringify(JSON.parse(readFileSync(join(trialDir(out, 'fix-invoice-rounding'), 'verify.json'), 'utf8')).code.checks, null, 1));
   assert.equal(line.agent_exit.end_reason, 'model_stopped');
+  // Usage and cost summed from the call log into the result line and the run's report.
+  assert.equal(line.llm.agent.calls, 6);
+  assert.ok(line.llm.agent.prompt_tokens > 0 && line.llm.agent.cost_usd > 0, JSON.stringify(line.llm));
+  assert.equal(line.llm.judge, null);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.deepEqual(report.llm.agent, line.llm.agent);
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /Model calls/);
   // The model got the tools and streamed; the key only in the Authorization header.
   assert.equal(llm.requests.length, 6);
   assert.ok(llm.requests.every((q) => q.body.stream === true && q.headers.authorization === `Bearer ${KEY}`));

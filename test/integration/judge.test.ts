@@ -223,6 +223,11 @@ test('in a run: judge calls recorded into the trial (redacted), the judge kept i
   assert.equal(calls.length, 1);
   assert.equal(calls[0].model, 'judge-model');
   assert.equal(calls[0].request.headers.authorization, 'Bearer [REDACTED]');
+  // The judge's usage is counted apart from the agent's (which made no model call here).
+  assert.equal(line.llm.agent, null);
+  assert.equal(line.llm.judge.calls, 1);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.equal(report.llm.judge.calls, 1);
   const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   assert.equal(manifest.judge.model, 'judge-model');
   assert.equal(manifest.judge.base_url, llm.url);

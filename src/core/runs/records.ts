@@ -3,6 +3,7 @@
  * asked, `results.jsonl` holds one line per finished trial — append-only, the resume point.
  */
 import { z } from 'zod';
+import { LlmUsageTotals } from '../llm/usage.js';
 import { JudgeSpec } from '../verify/judge-spec.js';
 
 export const ErrorKindSchema = z.enum(['task', 'verifier', 'harness', 'usage', 'not_judged', 'judge']);
@@ -35,6 +36,8 @@ export const ResultLine = z.object({
   timings: PhaseTimings,
   /** Harness failures retried before this result. */
   harness_retries: z.number().int().min(0),
+  /** Model calls of the agent and of the rubric judge, when there were any. */
+  llm: z.object({ agent: LlmUsageTotals.nullable(), judge: LlmUsageTotals.nullable() }).optional(),
   /** Relative to the run folder. */
   trial_dir: z.string(),
   finished_at: z.string(),

@@ -4,7 +4,7 @@
  * every interpolation goes through html.ts's escaping template.
  */
 import { card, chart, escapeHtml, html, legend, Markup, num, PAGE_CSS, truncate, unitHistogram } from './html.js';
-import { formatDuration, formatPercent, formatReward, PHASES, ReportErrorKind, type Report } from './report.js';
+import { formatDuration, formatPercent, formatReward, formatUsage, PHASES, ReportErrorKind, type Report } from './report.js';
 
 export { escapeHtml };
 
@@ -152,6 +152,8 @@ ${card('Passed · failed', `${n.passed} · ${n.failed}`)}
 ${card('Errors', String(n.errored), kinds.map((k) => `${k} ${n.errors_by_kind[k]}`).join(', ') || 'none')}
 ${card('Harness retries', String(n.harness_retries))}
 ${card('Wall time', formatDuration(t.wall_ms), `mean trial ${formatDuration(t.total_ms.mean)}`)}
+${report.llm?.agent.calls ? card('Model calls', String(report.llm.agent.calls), formatUsage(report.llm.agent)) : ''}
+${report.llm?.judge.calls ? card('Judge calls', String(report.llm.judge.calls), formatUsage(report.llm.judge)) : ''}
 </section>`;
 
   const notRun = n.tasks_not_run || n.trials_missing

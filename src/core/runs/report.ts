@@ -7,6 +7,7 @@ import pc from 'picocolors';
 import { z } from 'zod';
 import { histogram, mean, passAtK, passHatK, summarize } from './metrics.js';
 import { ErrorKindSchema, type ResultLine, type RunManifest } from './records.js';
+import { addUsage, EMPTY_USAGE, LlmUsageTotals } from '../llm/usage.js';
 
 const Rate = z.number().min(0).max(1).nullable();
 const Count = z.number().int().min(0);
@@ -80,6 +81,8 @@ export const Report = z.object({
     /** Earliest trial start to latest finish; null without parseable timestamps. */
     wall_ms: z.number().nullable(),
   }),
+  /** Model usage over finished trials (agent and rubric judge apart); null when no trial called a model. */
+  llm: z.object({ trials: Count, agent: LlmUsageTotals, judge: LlmUsageTotals }).nullable().default(null),
   /** Every task of the manifest (and any result for a task outside it), sorted by id. */
   tasks: z.array(ReportTask),
   tasks_not_run: z.array(z.string()),
@@ -222,10 +225,31 @@ export function buildReport(manifest: RunManifest, results: readonly ResultLine[
       total_ms: phase('total_ms'),
       wall_ms: end >= start ? end - start : null,
     },
+    llm: llmTotals(lines),
     tasks,
     tasks_not_run: tasksNotRun,
     errors,
   };
+}
+
+function llmTotals(lines: readonly ResultLine[]): Report['llm'] {
+  const used = lines.filter((r) => r.llm);
+  if (!used.length) return null;
+  let agent = EMPTY_USAGE;
+  let judge = EMPTY_USAGE;
+  for (const r of used) {
+    if (r.llm!.agent) agent = addUsage(agent, r.llm!.agent);
+    if (r.llm!.judge) judge = addUsage(judge, r.llm!.judge);
+  }
+  return { trials: used.length, agent, judge };
+}
+
+/** "12 calls · 45.2K prompt + 3.1K completion tokens · $0.0123" (cost only when priced). */
+export function formatUsage(u: LlmUsageTotals): string {
+  const k = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)}K` : String(n));
+  const parts = [plural(u.calls, 'call'), `${k(u.prompt_tokens)} prompt + ${k(u.completion_tokens)} completion tokens`];
+  if (u.cost_usd !== null) parts.push(`$${u.cost_usd.toFixed(4)}`);
+  return parts.join(' · ');
 }
 
 // ---- formatting shared by the text, HTML and comparison renderers ----
@@ -300,6 +324,10 @@ export function formatReportText(report: Report, opts: { color: boolean }): stri
   }
   out.push(`Pass rate    ${c.bold(formatPercent(report.pass_rate))}`);
   out.push(`Mean reward  ${c.bold(formatReward(report.mean_reward))}`);
+  if (report.llm) {
+    if (report.llm.agent.calls) out.push(`Model calls  ${formatUsage(report.llm.agent)}`);
+    if (report.llm.judge.calls) out.push(`Judge calls  ${formatUsage(report.llm.judge)}`);
+  }
 
   if (report.at_k.length) {
     out.push('');

@@ -8,6 +8,7 @@ import { cp, lchown, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { Agent } from '../agents/agent.js';
+import { sumCallLog } from '../llm/usage.js';
 import { ClawgymError, errorMessage, type ErrorKind } from '../errors.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { CallRecorder } from '../llm/recorder.js';
@@ -108,6 +109,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   await writeFile(join(workDir, 'verify.json'), JSON.stringify(result, null, 2));
   const t3 = performance.now();
   events.emit({ type: 'phase', phase: 'verify', state: 'end', ms: t3 - t2 });
+  const [agentUsage, judgeUsage] = await Promise.all([sumCallLog(join(workDir, 'llm', 'calls.jsonl')), sumCallLog(join(workDir, 'llm', 'judge-calls.jsonl'))]);
   if (scratchRoot) await moveInto(scratchRoot, trialDir);
   if (result.error_kind === 'harness') throw new ClawgymError('harness', result.error ?? 'harness error');
   return {
@@ -123,6 +125,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
     code_score: result.code.score,
     rubric_score: result.rubric.score,
     timings: { setup_ms: t1 - t0, agent_ms: t2 - t1, verify_ms: t3 - t2, total_ms: t3 - t0 },
+    ...(agentUsage || judgeUsage ? { llm: { agent: agentUsage, judge: judgeUsage } } : {}),
     trial_dir: relative(o.runDir, trialDir),
     finished_at: new Date().toISOString(),
   };
