@@ -2,7 +2,8 @@
 import type { Family } from '../family.js';
 import { BATCH_A } from './batch-a.js';
 import { BATCH_B } from './batch-b.js';
+import { BATCH_C } from './batch-c.js';
 import { expenseRollup } from './expense-rollup.js';
 import { meetingActionItems } from './meeting-action-items.js';
 
-export const FAMILIES: readonly Family[] = [expenseRollup, meetingActionItems, ...BATCH_A, ...BATCH_B];
+export const FAMILIES: readonly Family[] = [expenseRollup, meetingActionItems, ...BATCH_A, ...BATCH_B, ...BATCH_C];
