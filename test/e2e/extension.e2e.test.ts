@@ -4,14 +4,14 @@
  * Workspace, and escaping of markup in check text. Steps run in order in one workbench.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { ROOT } from '../helpers.ts';
 import { diffFolders } from './files.ts';
 import { checkCount, makeTestWorkspace, XSS_TASK, XSS_TEXT, type TestWorkspace } from './fixture.ts';
-import { ARTIFACTS, startHarness, VSIX, type Harness } from './harness.ts';
+import { ARTIFACTS, keepForReadme, startHarness, VSIX, type Harness } from './harness.ts';
 import { activationMs } from './logs.ts';
 import { waitFor } from './workbench.ts';
 
@@ -170,8 +170,7 @@ describe('ClawGym extension in VS Code (code-server)', { concurrency: 1 }, () =>
       for (let i = 0; i < 3; i++) await h.wb.runCommand('Increase Current View Size');
       await h.page.mouse.move(800, 500); // no hover highlight in the picture
       const shot = await h.wb.screenshot('c-verification-with-tree');
-      mkdirSync(dirname(README_SCREENSHOT), { recursive: true });
-      copyFileSync(shot, README_SCREENSHOT);
+      keepForReadme(shot, README_SCREENSHOT);
     });
   });
 

@@ -3,9 +3,9 @@
  * and the workbench ready. `step` bounds each test step in time and leaves a screenshot when it
  * fails; `stop` always tears both processes down and keeps the logs in test-artifacts/e2e/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../helpers.ts';
 import { startCodeServer, type CodeServer } from './code-server.ts';
@@ -163,4 +163,14 @@ function saveLogs(server: CodeServer): void {
   mkdirSync(E2E_ARTIFACTS, { recursive: true });
   writeFileSync(join(E2E_ARTIFACTS, 'code-server.log'), server.output());
   writeFileSync(join(E2E_ARTIFACTS, 'ClawGym.log'), clawgymLog(server.userDataDir));
+}
+
+/**
+ * The README's pictures come from the suite, but a test run must not dirty the checkout: they are
+ * replaced only when asked (CLAWGYM_UPDATE_SCREENSHOTS=1 bash scripts/e2e.sh).
+ */
+export function keepForReadme(shot: string, dest: string): void {
+  if (process.env.CLAWGYM_UPDATE_SCREENSHOTS !== '1') return;
+  mkdirSync(dirname(dest), { recursive: true });
+  copyFileSync(shot, dest);
 }

@@ -6,15 +6,15 @@
  * changed on disk is announced, a decision on it refused, and Reload clears it.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { parse } from 'yaml';
 import { ROOT } from '../helpers.ts';
 import { listFiles } from './files.ts';
 import { checkCount, makeTestWorkspace, XSS_TASK, type TestWorkspace } from './fixture.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { keepForReadme, startHarness, type Harness } from './harness.ts';
 import { waitFor } from './workbench.ts';
 
 /** Two examples put back to review (status pending) in the test folder. */
@@ -151,8 +151,7 @@ describe('Task Review panel in VS Code (code-server)', { concurrency: 1 }, () =>
       }
       await h.page.mouse.move(5, 500);
       const shot = await h.wb.screenshot('review');
-      mkdirSync(dirname(README_SCREENSHOT), { recursive: true });
-      copyFileSync(shot, README_SCREENSHOT);
+      keepForReadme(shot, README_SCREENSHOT);
     });
   });
 

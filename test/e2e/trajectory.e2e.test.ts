@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { AtifTrajectory } from '../../src/core/trajectory/atif.ts';
@@ -16,7 +16,7 @@ import { TrajectoryDebugger } from '../../src/extension/model/trajectoryDebugger
 import { ROOT } from '../helpers.ts';
 import { MockLlm } from '../mock-llm.ts';
 import { makeTestWorkspace, type TestWorkspace } from './fixture.ts';
-import { ARTIFACTS, startHarness, type Harness } from './harness.ts';
+import { ARTIFACTS, keepForReadme, startHarness, type Harness } from './harness.ts';
 import { waitFor } from './workbench.ts';
 import { AGENT_MARKUP, clawConfig, DIGEST_TASK, digestScript, recordClawRun, startClawRun, SUMMARY, writeBigTrajectory, writeDigestTask } from './trajectoryFixture.ts';
 
@@ -206,8 +206,7 @@ describe('ClawGym trajectory debugger in VS Code (code-server)', { concurrency: 
       await view.locator('#timeline').focus();
       await h.page.mouse.move(5, 500);
       const shot = await h.wb.screenshot('trajectory-b-diff');
-      mkdirSync(dirname(README_SCREENSHOT), { recursive: true });
-      copyFileSync(shot, README_SCREENSHOT);
+      keepForReadme(shot, README_SCREENSHOT);
       await h.wb.runCommand('View: Toggle Primary Side Bar Visibility');
     });
   });
