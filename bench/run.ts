@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchLsp } from './lsp.js';
 import { benchProcedural } from './procedural.js';
+import { benchRl } from './rl.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bench = resolve(process.env.CLAWGYM_BENCH_DIR ?? join(root, '..', 'shared', 'datasets', 'clawgym-bench'));
@@ -105,6 +106,7 @@ rmSync(scratch, { recursive: true, force: true });
 await benchLsp(root);
 
 await benchProcedural(root);
+await benchRl(root);
 
 // The extension: .vsix size (packaged now) and activation time, which only a real VS Code can
 // measure — the e2e suite (scripts/e2e.sh) records it from the extension's own log line.

@@ -10,6 +10,8 @@ command -v bwrap >/dev/null || need+=(bubblewrap)
 [ -x /usr/bin/python ] || need+=(python-is-python3)
 command -v ruby >/dev/null || need+=(ruby)
 command -v git >/dev/null || need+=(git)
+# Distributed runs (clawgym run --queue, clawgym worker) use Redis; the tests start their own server.
+command -v redis-server >/dev/null || need+=(redis-server)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -26,11 +26,15 @@ import { resolveEndpoint } from '../core/llm/config.js';
 import { RecordingProxy } from '../core/rl/proxy.js';
 import { chownTree } from '../core/workspace/copy.js';
 import { CallRecorder } from '../core/llm/recorder.js';
-import { colors, EXIT, fail, printJson, useColor, warn } from './output.js';
+import { colors, EXIT, fail, printJson, usageExit, useColor, warn } from './output.js';
 import { createProgress } from './progress.js';
 import { registerFilter } from './commands/filter.js';
 import { registerPool } from './commands/pool.js';
 import { registerSynth } from './commands/synth.js';
+import { registerWorker } from './commands/worker.js';
+import { registerServe } from './commands/serve.js';
+import { registerBench } from './commands/bench.js';
+import { registerExport } from './commands/export.js';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -86,6 +90,8 @@ export function buildProgram(): Command {
     .description('ClawGym: run agents on verifiable tasks in sandboxes, verify, report.')
     .version(VERSION)
     .showHelpAfterError()
+    // commander's own parse errors mean bad usage (2), not an internal failure (1); subcommands inherit it.
+    .exitOverride(usageExit)
     .configureOutput({ outputError: (s, write) => write(colors.red(s)) });
 
   program
@@ -114,6 +120,7 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', 'run folder (default: runs/<run-id>)')
     .option('--resume <run-dir>', 'continue an interrupted run: finished trials are kept, the rest run')
     .option('--harness-retries <n>', 'retries of a trial after a harness error', (v) => Number(v), 2)
+    .option('--queue <redis-url>', 'run the trials on `clawgym worker`s through BullMQ on this Redis (the run folder must be on storage they share); waits and shows progress')
     .addOption(sandboxOption())
     .option('--json', 'JSON lines on stdout: one per trial, then the report')
     .option('--no-progress', 'no progress output')
@@ -148,7 +155,7 @@ export function buildProgram(): Command {
       let summary: RunSummary;
       try {
         summary = o.resume
-          ? await resumeRun(o.resume, sandbox, hooks, { concurrency: o.concurrency })
+          ? await resumeRun(o.resume, sandbox, hooks, { concurrency: o.concurrency, queue: o.queue })
           : await startRun(
               {
                 paths,
@@ -174,6 +181,7 @@ export function buildProgram(): Command {
                 sandboxMode: o.sandbox,
                 harnessRetries: o.harnessRetries,
                 out: o.out,
+                queue: o.queue,
               },
               sandbox,
               hooks,
@@ -399,6 +407,10 @@ export function buildProgram(): Command {
   registerSynth(program);
   registerFilter(program);
   registerPool(program);
+  registerWorker(program);
+  registerServe(program);
+  registerBench(program);
+  registerExport(program);
   return program;
 }
 

@@ -1,7 +1,8 @@
 /**
  * A run: tasks × attempts trials through an in-process pool (concurrency defaults to the core
  * count), results appended to results.jsonl as each trial finishes. `resume` reads that file and
- * runs only the trials it lacks.
+ * runs only the trials it lacks. With a queue (Redis URL) the trials go to `clawgym worker`s
+ * instead (rl/dispatch.ts); this process still writes results.jsonl.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { runTrial } from './trial.js';
 import { VERSION } from '../version.js';
 import { RubricJudge } from '../verify/judge.js';
 import type { JudgeSpec } from '../verify/judge-spec.js';
+import { runOnQueue } from '../rl/dispatch.js';
 
 export interface RunOptions {
   paths: string[];
@@ -36,6 +38,8 @@ export interface RunOptions {
   harnessRetries?: number;
   /** The run folder; default runs/<run-id>. */
   out?: string;
+  /** A Redis URL: trials go to `clawgym worker`s through BullMQ instead of the in-process pool. */
+  queue?: string;
 }
 
 export interface RunHooks {
@@ -103,10 +107,10 @@ export async function startRun(o: RunOptions, sandbox: Sandbox, hooks: RunHooks 
   await mkdir(runDir, { recursive: true });
   await writeFile(join(runDir, 'run.json'), JSON.stringify(manifest, null, 2));
   if (errors.length) await writeFile(join(runDir, 'load-errors.txt'), errors.map((e) => e.message).join('\n') + '\n');
-  return execute(runDir, manifest, tasks, errors, sandbox, hooks);
+  return execute(runDir, manifest, tasks, errors, sandbox, hooks, o.queue);
 }
 
-export async function resumeRun(runDirArg: string, sandbox: Sandbox, hooks: RunHooks = {}, overrides: { concurrency?: number } = {}): Promise<RunSummary> {
+export async function resumeRun(runDirArg: string, sandbox: Sandbox, hooks: RunHooks = {}, overrides: { concurrency?: number; queue?: string } = {}): Promise<RunSummary> {
   const runDir = resolve(runDirArg);
   const file = join(runDir, 'run.json');
   if (!existsSync(file)) throw new UsageError(`${runDir} is not a run folder (no run.json)`);
@@ -117,10 +121,10 @@ export async function resumeRun(runDirArg: string, sandbox: Sandbox, hooks: RunH
   const tasks = all.filter((t) => wanted.has(t.spec.id));
   const missing = [...wanted].filter((id) => !tasks.some((t) => t.spec.id === id));
   for (const id of missing) errors.push(new TaskLoadError([{ file: runDir, message: `task ${id} of this run can no longer be loaded` }]));
-  return execute(runDir, manifest, tasks, errors, sandbox, hooks);
+  return execute(runDir, manifest, tasks, errors, sandbox, hooks, overrides.queue);
 }
 
-async function execute(runDir: string, manifest: RunManifest, tasks: Task[], loadErrors: TaskLoadError[], sandbox: Sandbox, hooks: RunHooks): Promise<RunSummary> {
+async function execute(runDir: string, manifest: RunManifest, tasks: Task[], loadErrors: TaskLoadError[], sandbox: Sandbox, hooks: RunHooks, queue?: string): Promise<RunSummary> {
   const resultsPath = join(runDir, 'results.jsonl');
   const { results: previous, validBytes } = readResults(resultsPath);
   const done = new Set(previous.map((r) => `${r.task_id}\u0000${r.attempt}`));
@@ -134,6 +138,14 @@ async function execute(runDir: string, manifest: RunManifest, tasks: Task[], loa
   }
   hooks.onLoaded?.({ tasks: tasks.length, errors: loadErrors, todo: todo.length, done: previous.length });
   const results = [...previous];
+  if (queue) {
+    try {
+      const q = await runOnQueue({ redis: queue, runDir, manifest, todo, writer, done, onTrialStart: hooks.onTrialStart, onResult: hooks.onResult, signal: hooks.signal });
+      return { runDir, manifest, results: [...results, ...q.results], loadErrors, interrupted: q.interrupted };
+    } finally {
+      writer.close();
+    }
+  }
   const limit = pLimit(manifest.concurrency);
   let interrupted = false;
   try {

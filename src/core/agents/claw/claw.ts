@@ -8,7 +8,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { resolveLlmSettings } from '../../llm/config.js';
+import { resolveLlmSettings, type LlmSettings } from '../../llm/config.js';
 import { LlmClient, type ClientDeps } from '../../llm/client.js';
 import { CallRecorder } from '../../llm/recorder.js';
 import { TrajectoryBuilder } from '../../trajectory/builder.js';
@@ -27,6 +27,8 @@ export interface ClawOptions {
   model?: string;
   baseUrl?: string;
   configPath?: string;
+  /** Used as given, instead of flags + environment + config file (the RL server: the caller's key only). */
+  settings?: LlmSettings;
   maxSteps?: number;
   /** Prompt + completion tokens over the run. */
   maxTokens?: number;
@@ -59,7 +61,7 @@ export function outcomeOf(r: Pick<LoopResult, 'reason'>): AgentOutcome {
 }
 
 export function clawAgent(o: ClawOptions): Agent {
-  const settings = resolveLlmSettings({ model: o.model, baseUrl: o.baseUrl, configPath: o.configPath });
+  const settings = o.settings ?? resolveLlmSettings({ model: o.model, baseUrl: o.baseUrl, configPath: o.configPath });
   const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
   if (!(maxSteps >= 1)) throw new UsageError('--max-steps must be ≥ 1');
   const client = new LlmClient(settings, o.client);

@@ -1,0 +1,84 @@
+/** `clawgym serve env`: the tasks of a pool or bench as an RL environment over HTTP. */
+import { resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { EnvServer } from '../../core/rl/env/server.js';
+import { filterTasks } from '../../core/runs/run.js';
+import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
+import { loadTasks } from '../../core/task/load.js';
+import { UsageError } from '../../core/errors.js';
+import { RubricJudge } from '../../core/verify/judge.js';
+import { colors, EXIT, printJson, warn } from '../output.js';
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return n;
+};
+const positiveNumber = (v: string) => {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError('must be a number > 0');
+  return n;
+};
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be 0–65535 (0: any free port)');
+  return n;
+};
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function registerServe(program: Command): void {
+  const serve = program.command('serve').description('Serve tasks over HTTP.');
+  serve
+    .command('env')
+    .description('Serve tasks as an RL environment: POST /reset {task_id}|{seed}, /step {episode_id, tool_call}, /verify, /close, /rollout {task_id, base_url, model, n}; GET /health, /tasks. One workspace and sandbox per episode.')
+    .requiredOption('--tasks <paths...>', 'tasks, or folders of tasks (any format)')
+    .option('--port <n>', 'port (0: any free port)', port, 8012)
+    .option('--host <addr>', 'address to listen on (the API has no authentication: keep it on a trusted network)', '127.0.0.1')
+    .option('--max-episodes <n>', 'open episodes plus running rollout samples at most; beyond it /reset and /rollout answer 429', positiveInt, 32)
+    .option('--idle-timeout <s>', 'close an episode after this many seconds without a request', positiveNumber, 300)
+    .option('--timeout-multiplier <x>', "scale every task's timeout (it bounds each step)", positiveNumber, 1)
+    .option('--include <glob>', 'only task ids matching (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip task ids matching (repeatable)', collect, [])
+    .option('--judge-model <name>', 'score task rubrics with this LLM judge; key from CLAWGYM_JUDGE_API_KEY, OPENAI_API_KEY or the config file')
+    .option('--judge-base-url <url>', "the judge's OpenAI-compatible base URL")
+    .option('--config <file>', 'LLM config file for the judge')
+    .option('--work-dir <dir>', 'where episode and rollout folders are made (default: a temporary folder)')
+    .option('--keep', 'keep episode and rollout folders after they end (workspace, transcript, trajectory)')
+    .addOption(new Option('--sandbox <mode>', 'bwrap (isolated) or none (no isolation: only when you mean it)').choices(['bwrap', 'none']).default('bwrap'))
+    .option('--json', 'print a JSON line when listening')
+    .option('--quiet', 'no request log on stderr')
+    .action(async (o) => {
+      const { tasks: all, errors } = await loadTasks(o.tasks.map((p: string) => resolve(p)));
+      for (const e of errors) process.stderr.write(`${colors.red('task error:')} ${e.message}\n`);
+      const tasks = filterTasks(all, o.include, o.exclude);
+      if (!tasks.length) throw new UsageError('no tasks to serve');
+      if (o.judgeBaseUrl && !o.judgeModel) throw new UsageError('--judge-base-url needs --judge-model <name>');
+      const judge = o.judgeModel ? RubricJudge.fromSpec({ model: o.judgeModel, ...(o.judgeBaseUrl ? { base_url: o.judgeBaseUrl } : {}), ...(o.config ? { config: resolve(o.config) } : {}) }) : undefined;
+      if (o.sandbox === 'none') warn(NO_SANDBOX_WARNING);
+      const sandbox = await getSandbox(o.sandbox);
+      const server = new EnvServer({
+        tasks,
+        sandbox,
+        maxEpisodes: o.maxEpisodes,
+        idleTimeoutMs: o.idleTimeout * 1000,
+        timeoutMultiplier: o.timeoutMultiplier,
+        judge,
+        workDir: o.workDir ? resolve(o.workDir) : undefined,
+        keep: o.keep === true,
+        log: o.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
+      });
+      const url = await server.listen(o.port, o.host);
+      if (o.json) printJson({ event: 'listening', url, tasks: tasks.length, max_episodes: o.maxEpisodes, idle_timeout_s: o.idleTimeout });
+      else process.stderr.write(`clawgym env server: ${url} — ${tasks.length} task(s), ${o.maxEpisodes} episode slot(s), idle timeout ${o.idleTimeout} s\n`);
+      await new Promise<void>((done) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void server.close().then(done);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      process.exitCode = errors.length ? EXIT.taskErrors : EXIT.ok;
+    });
+}
