@@ -182,6 +182,15 @@ test('replaying the recorded trajectory reproduces the final workspace (same ver
   assert.equal(report.calls, 8);
   assert.deepEqual(report.divergences, []);
   AtifTrajectory.parse(JSON.parse(readFileSync(join(dir, 'trajectory.json'), 'utf8')));
+  // The replayed transcript has the same tool calls as the original (transcript checks agree).
+  const calls = (d: string) =>
+    readFileSync(join(d, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+      .flatMap((e) => (e.message?.role === 'assistant' ? e.message.content : []))
+      .filter((p: { type: string }) => p.type === 'toolCall')
+      .map((p: { name: string; arguments: unknown }) => [p.name, p.arguments]);
+  const original = calls(trialDir(solvedRun, 'fix-invoice-rounding'));
+  assert.equal(original.length, 8);
+  assert.deepEqual(calls(dir), original);
 });
 
 test('replay reports where observations diverge', async () => {

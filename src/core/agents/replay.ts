@@ -92,7 +92,7 @@ export function replayAgent(trajectoryPath: string): Agent {
             const args = typeof raw === 'string' ? raw : { ...c.arguments, ...(typeof c.arguments.sessionId === 'string' && sessions.has(c.arguments.sessionId) ? { sessionId: sessions.get(c.arguments.sessionId) } : {}) };
             return { id: c.tool_call_id, name: c.function_name, arguments: args };
           });
-          const atif = recorder.trajectory.agentStep({ message: s.message, tool_calls: calls.map((c) => ({ tool_call_id: c.id, function_name: c.name, arguments: typeof c.arguments === 'string' ? {} : c.arguments })), extra: { replayed_step_id: s.step_id } });
+          const atif = recorder.replayed(step, s.message, calls, { replayed_step_id: s.step_id });
           let toolsMs = 0;
           let mutated = false;
           for (const c of calls) {

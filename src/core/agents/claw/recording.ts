@@ -56,16 +56,7 @@ export class StepRecorder {
   assistant(step: number, r: ChatResult, calls: RecordedCall[], llmMs: number): AtifStep {
     const { events, transcript } = this.o;
     events.emit({ type: 'llm_call', step, ms: llmMs, attempts: r.attempts, prompt_tokens: r.usage?.prompt_tokens ?? null, completion_tokens: r.usage?.completion_tokens ?? null, cost_usd: r.cost_usd, finish_reason: r.finish_reason });
-    if (r.content) events.emit({ type: 'assistant_text', step, text: r.content.slice(0, EVENT_TEXT) });
-    const content: ContentPart[] = [];
-    if (r.content) content.push({ type: 'text', text: r.content });
-    const toolCalls: AtifToolCall[] = [];
-    for (const c of calls) {
-      events.emit({ type: 'tool_call', step, id: c.id, name: c.name, arguments: c.arguments });
-      const args = typeof c.arguments === 'string' ? {} : c.arguments;
-      content.push({ type: 'toolCall', id: c.id, name: c.name, arguments: args });
-      toolCalls.push({ tool_call_id: c.id, function_name: c.name, arguments: args, ...(typeof c.arguments === 'string' ? { extra: { raw_arguments: c.arguments } } : {}) });
-    }
+    const { content, toolCalls } = this.announce(step, r.content, calls);
     transcript.add('assistant', content, { ...(r.usage ? { usage: { input: r.usage.prompt_tokens, output: r.usage.completion_tokens } } : {}), stopReason: r.finish_reason });
     return this.trajectory.agentStep({
       message: r.content ?? '',
@@ -77,6 +68,29 @@ export class StepRecorder {
         : undefined,
       extra: { finish_reason: r.finish_reason, attempts: r.attempts },
     });
+  }
+
+  /** A recorded agent step re-issued without a model (replay): the same events and transcript entry as a live one. */
+  replayed(step: number, message: string, calls: RecordedCall[], extra: Record<string, unknown>): AtifStep {
+    const { content, toolCalls } = this.announce(step, message || null, calls);
+    this.o.transcript.add('assistant', content, { stopReason: calls.length ? 'tool_calls' : 'stop' });
+    return this.trajectory.agentStep({ message, tool_calls: toolCalls, extra });
+  }
+
+  /** Events for the step's text and calls; its transcript content and ATIF tool calls. */
+  private announce(step: number, text: string | null, calls: RecordedCall[]): { content: ContentPart[]; toolCalls: AtifToolCall[] } {
+    const { events } = this.o;
+    if (text) events.emit({ type: 'assistant_text', step, text: text.slice(0, EVENT_TEXT) });
+    const content: ContentPart[] = [];
+    if (text) content.push({ type: 'text', text });
+    const toolCalls: AtifToolCall[] = [];
+    for (const c of calls) {
+      events.emit({ type: 'tool_call', step, id: c.id, name: c.name, arguments: c.arguments });
+      const args = typeof c.arguments === 'string' ? {} : c.arguments;
+      content.push({ type: 'toolCall', id: c.id, name: c.name, arguments: args });
+      toolCalls.push({ tool_call_id: c.id, function_name: c.name, arguments: args, ...(typeof c.arguments === 'string' ? { extra: { raw_arguments: c.arguments } } : {}) });
+    }
+    return { content, toolCalls };
   }
 
   toolResult(step: number, atif: AtifStep, call: RecordedCall, text: string, isError: boolean, ms: number): void {
