@@ -258,11 +258,12 @@ test('bad JSON arguments and an unknown tool are fed back to the model and the r
   assert.equal(first.tool_calls![0]!.extra?.raw_arguments, '{"path": "out.txt", "content": ');
 });
 
-test('max steps ends the trial cleanly with the reason recorded (run from inside a git hook)', async () => {
+test('max steps ends the trial cleanly with the reason recorded (run from a git hook, under npm run)', async () => {
   llm.setScript(() => ({ tool_calls: [{ name: 'exec', arguments: { command: 'echo again' } }] }));
   const out = join(tempDir(), 'run');
   // A hook's GIT_DIR / GIT_INDEX_FILE must not reach the snapshot repository.
-  const hookEnv = { GIT_DIR: join(tempDir(), 'not-ours.git'), GIT_INDEX_FILE: '.git/index', GIT_WORK_TREE: tempDir() };
+  // npm run exports EDITOR, which simple-git refuses to run with.
+  const hookEnv = { GIT_DIR: join(tempDir(), 'not-ours.git'), GIT_INDEX_FILE: '.git/index', GIT_WORK_TREE: tempDir(), EDITOR: 'vi', PAGER: 'less' };
   const r = await claw(out, tinyTask(tempDir()), ['--max-steps', '3'], hookEnv);
   assert.equal(r.code, 0, failureOf(r, out));
   const [line] = results(out);

@@ -3,9 +3,10 @@
  * reaches it as a `{instruction}` placeholder (shell-quoted), a file, or stdin. With `record`, its
  * model calls go through a recording proxy and become the trial's trajectory (see record.ts).
  */
-import { writeFile, mkdir } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { chownTree, makeDirFor } from '../workspace/copy.js';
 import type { Agent } from './agent.js';
 import { runAgentProcess } from './process.js';
 import { recordEndpoint, startTrialRecording, type RecordSettings } from './record.js';
@@ -28,8 +29,9 @@ export function commandAgent(command: string, via?: InstructionVia, record?: Rec
     async run(ctx) {
       const instruction = ctx.task.spec.instruction;
       const io = join(ctx.trialDir, 'agent-input');
-      await mkdir(io, { recursive: true });
+      await makeDirFor(io, ctx.owner);
       await writeFile(join(io, 'instruction.md'), instruction);
+      if (ctx.owner) await chownTree(io, ctx.owner); // read by the sandbox uid, whatever the umask
       const line = command.replaceAll('{instruction}', shellQuote(instruction)).replaceAll('{instruction_file}', '/clawgym/instruction.md');
       ctx.transcript.add('user', [{ type: 'text', text: instruction }]);
       const rec = record ? await startTrialRecording(ctx, record) : null;

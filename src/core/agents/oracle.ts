@@ -1,9 +1,8 @@
 /** Runs the task's `solution/solve.sh` (any format) in the workspace: every sound task must score 1. */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ClawgymError } from '../errors.js';
 import { hasSolution } from '../task/task.js';
-import { materializeFileSet } from '../workspace/copy.js';
+import { makeDirFor, materializeFileSet } from '../workspace/copy.js';
 import type { Agent } from './agent.js';
 import { runAgentProcess } from './process.js';
 
@@ -16,8 +15,9 @@ export const oracleAgent: Agent = {
     }
     // Copied, not bound from the task folder: the sandbox uid may not reach it, and the trial stays self-contained.
     const host = join(ctx.trialDir, 'solution');
-    await mkdir(host, { recursive: true });
-    await materializeFileSet(sol, host);
+    // The sandbox uid reads it: owned by that uid, whatever the umask.
+    await makeDirFor(host, ctx.owner);
+    await materializeFileSet(sol, host, ctx.owner);
     const r = await runAgentProcess(ctx, 'bash /solution/solve.sh', {
       binds: [{ host, dest: '/solution', readOnly: true }],
     });

@@ -71,8 +71,11 @@ export async function startTrialRecording(ctx: AgentContext, s: RecordSettings):
       bridge = await mkdtemp(join(tmpdir(), 'clawgym-proxy-'));
       // The sandbox may run as another uid: it must traverse the folder and connect to the socket.
       await chmod(bridge, 0o755);
-      await writeFile(join(bridge, 'forward.py'), FORWARDER_PY, { mode: 0o644 });
+      // Explicit chmods: writeFile's and listen's modes are cut by the umask (CI runners use 077).
+      await writeFile(join(bridge, 'forward.py'), FORWARDER_PY);
+      await chmod(join(bridge, 'forward.py'), 0o644);
       await proxy.listenUnix(join(bridge, 'proxy.sock'));
+      await chmod(join(bridge, 'proxy.sock'), 0o666);
       binds = [{ host: bridge, dest: BRIDGE_DIR, readOnly: true }];
       base = `http://127.0.0.1:${FORWARDER_PORT}/s/${session}/v1`;
       wrap = (line) => `exec python3 ${BRIDGE_DIR}/forward.py ${FORWARDER_PORT} ${BRIDGE_DIR}/proxy.sock bash -c ${shellQuote(line)}`;

@@ -26,13 +26,18 @@ export interface RecordedSnapshot {
 }
 
 /**
- * The environment for our own git: every inherited GIT_* variable dropped (run from a git hook or
- * another tool, GIT_DIR or GIT_INDEX_FILE would point our commands at someone else's repository),
+ * The environment for our own git: no inherited GIT_* variable (run from a git hook or another
+ * tool, GIT_DIR or GIT_INDEX_FILE would point our commands at someone else's repository),
  * no user or system config (snapshots must not depend on the host), our repository named explicitly.
  */
 function gitEnv(repo?: { gitDir: string; workTree: string }): Record<string, string> {
+  // An allowlist, not the whole environment: simple-git refuses to run with EDITOR, PAGER, *_ASKPASS
+  // and the like set (npm run exports EDITOR), and none of them has any business here.
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('GIT_')) env[k] = v;
+  for (const k of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
   Object.assign(env, { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' });
   if (repo) Object.assign(env, { GIT_DIR: repo.gitDir, GIT_WORK_TREE: repo.workTree, GIT_INDEX_FILE: join(repo.gitDir, 'index') });
   return env;
