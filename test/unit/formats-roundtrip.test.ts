@@ -148,3 +148,15 @@ test('saving reports skipped symlinks as task warnings', async () => {
   assert.equal(t.warnings.length, 1);
   assert.match(t.warnings[0]!, /^workspace: passwd: symlink to a path outside/);
 });
+
+test('strings a YAML 1.1 reader would take for dates or booleans are written quoted and read back as strings', async () => {
+  const { parseTaskYaml } = await import('../../src/core/task/native.js');
+  const text = readFileSync(join(ROOT, 'examples', 'tasks', 'notes-todo-rollup', 'task.yaml'), 'utf8');
+  const { spec } = parseTaskYaml(text, 'task.yaml');
+  const probe = { ...spec, tags: ['2021-02-01', 'yes', 'off', '2021-02-01T10:00:00Z', 'plain', '2021-02-01 notes'] };
+  const out = taskYaml(probe);
+  for (const t of ['2021-02-01', 'yes', 'off', '2021-02-01T10:00:00Z']) assert.ok(out.includes(`"${t}"`), `${t} is quoted:\n${out}`);
+  assert.match(out, /- plain\n/);
+  assert.match(out, /- 2021-02-01 notes\n/);
+  assert.deepEqual(parseTaskYaml(out, 'task.yaml').spec, probe);
+});
