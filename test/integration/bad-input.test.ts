@@ -3,7 +3,7 @@
  * of the run goes on.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli, tempDir, writeRaw, writeTask } from '../helpers.ts';
@@ -61,4 +61,17 @@ test('a checker that needs an interpreter the sandbox lacks is a harness error, 
   assert.equal(res.error_kind, 'harness');
   assert.equal(res.harness_retries, 1);
   assert.match(res.error, /the sandbox has no "clawgym-no-such-interpreter"/);
+});
+
+test('an oracle whose solve.sh is a symlink out of the task folder is a task error, not a score', async () => {
+  const task = writeTask(tempDir(), { id: 'escaping-oracle', verify: { checks: [{ id: 'a', type: 'file_exists', path: 'x' }] } });
+  mkdirSync(join(task, 'solution'), { recursive: true });
+  symlinkSync('/etc/hostname', join(task, 'solution', 'solve.sh'));
+  const out = join(tempDir(), 'run');
+  const r = await runCli(['run', task, '--agent', 'oracle', '--out', out, '--json']);
+  assert.equal(r.code, 3, r.stderr);
+  const line = JSON.parse(readFileSync(join(out, 'results.jsonl'), 'utf8').trim());
+  assert.equal(line.error_kind, 'task');
+  assert.match(line.error, /solution\/solve\.sh is not a regular file inside the task folder/);
+  assert.equal(line.harness_retries, 0);
 });
