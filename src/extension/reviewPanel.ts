@@ -9,7 +9,6 @@
  * State reaches the webview through a ready handshake (no retainContextWhenHidden). Everything the
  * webview sends is validated; it can open only files of the task's own workspace listing.
  */
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -28,6 +27,7 @@ import { verificationState } from './model/verification.js';
 import type { TaskIndex } from './taskIndex.js';
 import type { TrialOutcome } from './terminalRun.js';
 import type { VerificationPanels } from './verificationPanel.js';
+import { webviewHtml } from './webviewHtml.js';
 
 export interface ReviewDeps {
   extensionUri: vscode.Uri;
@@ -348,30 +348,7 @@ export class ReviewPanels implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.d.extensionUri, 'dist', 'webview', 'review.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.d.extensionUri, 'media', 'review.css'));
-    const csp = [
-      `default-src 'none'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}" nonce="${nonce}">
-<title>Task Review</title>
-</head>
-<body>
-<main id="app"><p class="muted">Loading…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, this.d.extensionUri, { name: 'review', title: 'Task Review', root: '<main id="app">' });
   }
 
   dispose(): void {

@@ -6,7 +6,6 @@
  * A trial still running is followed live from its events.jsonl until trajectory.json appears.
  * A step's diff is `vscode.diff` over two read-only snapshot documents (snapshotDocuments.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -18,6 +17,7 @@ import { listRuns, listTrials } from './model/runs.js';
 import { TrajectoryDebugger, trajectoryPathOf } from './model/trajectoryDebugger.js';
 import { eventsSummary, locateTrajectory, TRAJECTORY_FILE, readEvents, readSnapshots, readTrajectory, type TrajectoryLocation } from './model/trajectoryFiles.js';
 import { SNAPSHOT_SCHEME, SnapshotDocuments, snapshotUri } from './snapshotDocuments.js';
+import { webviewHtml } from './webviewHtml.js';
 
 interface Entry {
   loc: TrajectoryLocation;
@@ -213,30 +213,7 @@ export class TrajectoryPanels implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'trajectory.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'trajectory.css'));
-    const csp = [
-      `default-src 'none'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}" nonce="${nonce}">
-<title>Trajectory</title>
-</head>
-<body>
-<div id="app"><p class="muted">Loading…</p></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, this.extensionUri, { name: 'trajectory', title: 'Trajectory', root: '<div id="app">' });
   }
 
   dispose(): void {

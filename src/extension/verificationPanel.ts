@@ -3,10 +3,10 @@
  * handshake (the webview asks when it (re)loads), so nothing depends on retainContextWhenHidden.
  * Everything the webview sends is validated; file paths it names must stay inside the workspace.
  */
-import { randomBytes } from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostMessage, type VerificationState } from '../protocol/verification.js';
+import { webviewHtml } from './webviewHtml.js';
 
 export interface PanelActions {
   /** Re-verify a hand-edited folder (folder sources only). */
@@ -88,30 +88,7 @@ export class VerificationPanels implements vscode.Disposable {
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'verification.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'verification.css'));
-    const csp = [
-      `default-src 'none'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}" nonce="${nonce}">
-<title>Verification</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p class="muted">Loading…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewHtml(webview, this.extensionUri, { name: 'verification', title: 'Verification', root: '<main id="app" aria-live="polite">' });
   }
 
   dispose(): void {
