@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { AGENT_NAMES } from '../core/agents/registry.js';
 import { ClawgymError, errorMessage, TaskLoadError } from '../core/errors.js';
 import { compareRuns, formatComparisonText } from '../core/runs/compare.js';
@@ -35,18 +35,8 @@ import { registerWorker } from './commands/worker.js';
 import { registerServe } from './commands/serve.js';
 import { registerBench } from './commands/bench.js';
 import { registerExport } from './commands/export.js';
+import { collect, positiveInt, positiveNumber } from './options.js';
 
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
-  return n;
-};
-const positiveNumber = (v: string) => {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError('must be a number > 0');
-  return n;
-};
-const collect = (v: string, prev: string[]) => [...prev, v];
 const sandboxOption = () =>
   new Option('--sandbox <mode>', 'bwrap (isolated) or none (no isolation: only when you mean it)').choices(['bwrap', 'none']).default('bwrap');
 

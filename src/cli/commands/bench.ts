@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { buildBench } from '../../core/bench/build.js';
 import { calibrate, formatCalibrationText } from '../../core/bench/calibrate.js';
@@ -14,13 +14,7 @@ import { terminalSafe } from '../../core/runs/report.js';
 import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
 import { parseQuotas } from '../../core/synth/filter/quota.js';
 import { EXIT, printJson, usageExit, useColor, warn } from '../output.js';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
-const wholeNumber = (min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number ≥ ${min}`);
-  return n;
-};
+import { collect, wholeNumber } from '../options.js';
 
 function parseRequire(spec: string): BenchRequirement[] {
   const names = spec.split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,15 +1,10 @@
 /** `clawgym export sft`: verified trajectories and proxy recordings as SFT training data. */
 import { resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { exportSft, formatSftStats } from '../../core/export/sft.js';
 import { SFT_FORMATS } from '../../core/export/sft-formats.js';
 import { printJson, usageExit, warn } from '../output.js';
-
-const reward = (v: string) => {
-  const n = Number(v);
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('must be a number in [0, 1]');
-  return n;
-};
+import { unitInterval } from '../options.js';
 
 export function registerExport(program: Command): void {
   const exp = program.command('export').description('Export run results as training data.').exitOverride(usageExit);
@@ -19,7 +14,7 @@ export function registerExport(program: Command): void {
     .argument('<inputs...>', 'run folders, recording-proxy folders (<session>/trajectory.json) or trajectory .json files')
     .addOption(new Option('--format <format>', 'output format').choices([...SFT_FORMATS]).makeOptionMandatory())
     .requiredOption('-o, --out <file>', 'the JSONL file to write (replaced)')
-    .option('--min-reward <x>', 'keep trials with at least this reward (errored trials never)', reward, 1)
+    .option('--min-reward <x>', 'keep trials with at least this reward (errored trials never)', unitInterval, 1)
     .option('--dedupe', 'drop conversations identical to an earlier one (tool call ids aside)')
     .option('--json', 'print the summary as JSON')
     .action(async (inputs: string[], o) => {

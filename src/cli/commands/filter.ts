@@ -1,25 +1,14 @@
 /** `clawgym filter`: admit the sound tasks of a pool; report what was dropped and why. */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
 import { filterPool } from '../../core/synth/filter/filter.js';
 import { parseQuotas } from '../../core/synth/filter/quota.js';
 import { FILTER_NAMES, formatFilterReport } from '../../core/synth/filter/report.js';
 import { EXIT, printJson, warn } from '../output.js';
-
-const collect = (v: string, prev: string[]) => [...prev, v];
-const threshold = (v: string) => {
-  const n = Number(v);
-  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('must be a number in (0, 1]');
-  return n;
-};
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
-  return n;
-};
+import { collect, fraction, positiveInt } from '../options.js';
 
 export function registerFilter(program: Command): void {
   program
@@ -29,7 +18,7 @@ export function registerFilter(program: Command): void {
     .requiredOption('-o, --out <dir>', 'where admitted tasks (or admitted.txt with --list) and filter-report.json go')
     .option('--require <filters>', `comma-separated, of: ${FILTER_NAMES.join(', ')}`, FILTER_NAMES.join(','))
     .option('--quota <cap>', 'per-category cap: "<category>=N", or "*=N" for every other category (repeatable)', collect, [])
-    .option('--dedup-threshold <x>', 'Jaccard similarity (word 3-shingles) at which two tasks are near-duplicates', threshold, 0.8)
+    .option('--dedup-threshold <x>', 'Jaccard similarity (word 3-shingles) at which two tasks are near-duplicates', fraction, 0.8)
     .addOption(new Option('--dedup-on <what>', 'a duplicate has a near-identical instruction, workspace, or both').choices(['both', 'instruction', 'workspace']).default('both'))
     .option('--list', 'only list the admitted tasks (admitted.txt), do not copy them')
     .option('-c, --concurrency <n>', 'trials at once (default: number of cores)', positiveInt)

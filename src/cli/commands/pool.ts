@@ -1,8 +1,9 @@
 /** `clawgym pool stats`: what a pool holds and how repetitive it is. */
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { type Command } from 'commander';
 import { formatPoolStats, poolStats } from '../../core/synth/pool/stats.js';
 import { EXIT, printJson } from '../output.js';
+import { fraction } from '../options.js';
 
 export function registerPool(program: Command): void {
   const pool = program.command('pool').description('Inspect task pools.');
@@ -10,11 +11,7 @@ export function registerPool(program: Command): void {
     .command('stats')
     .description('Counts by category, family, route and difficulty; instruction near-duplicate rate at the dedup threshold; workspace duplicate rate.')
     .argument('<pool...>', 'task folders or folders of tasks (any format)')
-    .option('--dedup-threshold <x>', 'Jaccard similarity (word 3-shingles) at which two texts are near-duplicates', (v) => {
-      const n = Number(v);
-      if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('must be a number in (0, 1]');
-      return n;
-    }, 0.8)
+    .option('--dedup-threshold <x>', 'Jaccard similarity (word 3-shingles) at which two texts are near-duplicates', fraction, 0.8)
     .option('--json', 'print the stats as JSON')
     .action(async (paths: string[], o) => {
       const { errors, ...stats } = await poolStats(paths.map((p) => resolve(p)), o.dedupThreshold);

@@ -1,6 +1,6 @@
 /** `clawgym serve env`: the tasks of a pool or bench as an RL environment over HTTP. */
 import { resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EnvServer } from '../../core/rl/env/server.js';
 import { filterTasks } from '../../core/runs/run.js';
 import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
@@ -8,23 +8,8 @@ import { loadTasks } from '../../core/task/load.js';
 import { UsageError } from '../../core/errors.js';
 import { RubricJudge } from '../../core/verify/judge.js';
 import { colors, EXIT, printJson, warn } from '../output.js';
+import { collect, port, positiveInt, positiveNumber } from '../options.js';
 
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
-  return n;
-};
-const positiveNumber = (v: string) => {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError('must be a number > 0');
-  return n;
-};
-const port = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be 0–65535 (0: any free port)');
-  return n;
-};
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function registerServe(program: Command): void {
   const serve = program.command('serve').description('Serve tasks over HTTP.');

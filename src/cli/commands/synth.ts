@@ -16,18 +16,7 @@ import { FAMILIES } from '../../core/synth/procedural/families/index.js';
 import { generateProcedural } from '../../core/synth/procedural/generate.js';
 import { EXIT, printJson, warn } from '../output.js';
 import { createCounter } from '../progress.js';
-
-const whole = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new ClawgymError('usage', `not a whole number ≥ 0: ${v}`);
-  return n;
-};
-
-const positive = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ClawgymError('usage', `not a whole number ≥ 1: ${v}`);
-  return n;
-};
+import { positiveInt, wholeNumber } from '../options.js';
 
 async function synthWithLlm(o: Record<string, any>, personas: Persona[]): Promise<void> {
   if (!(o.dedupThreshold > 0 && o.dedupThreshold <= 1)) throw new ClawgymError('usage', '--dedup-threshold must be in (0, 1]');
@@ -74,18 +63,18 @@ export function registerSynth(program: Command): void {
     .command('synth')
     .description('Synthesize verifiable tasks into a pool folder (native task folders). Rerunning continues where it stopped.')
     .addOption(new Option('--route <route>', 'how tasks are made: procedural (no model), persona or skill (LLM)').choices(['procedural', 'persona', 'skill']).default('procedural'))
-    .requiredOption('--n <n>', 'number of tasks', whole)
-    .option('--seed <s>', 'seed: the same seed gives a byte-identical pool', whole, 1)
+    .requiredOption('--n <n>', 'number of tasks', wholeNumber(0))
+    .option('--seed <s>', 'seed: the same seed gives a byte-identical pool', wholeNumber(0), 1)
     .requiredOption('-o, --out <dir>', 'pool folder')
     .option('--families <ids>', 'procedural: only these families (comma-separated)')
     .option('--personas <file>', 'a persona bank (jsonl) instead of the bundled one')
     .option('--model <name>', 'persona/skill: the model (else "model" in the config file)')
     .option('--base-url <url>', 'persona/skill: OpenAI-compatible base URL (else OPENAI_BASE_URL, the config file, or OpenAI); the key comes from OPENAI_API_KEY or the config file')
     .option('--config <file>', 'LLM config file (default ~/.config/clawgym/config.json)')
-    .option('--concurrency <n>', 'persona/skill: drafts in flight at once (default 4)', positive)
+    .option('--concurrency <n>', 'persona/skill: drafts in flight at once (default 4)', positiveInt)
     .option('--skills <dir>', 'skill: a folder of <skill>/SKILL.md (OpenClaw format) instead of the bundled skills')
-    .option('--max-drafts <n>', 'persona/skill: stop after this many drafts (default 3 × n)', positive)
-    .option('--verifier-attempts <n>', 'persona/skill: verifier repair attempts per draft', positive, 3)
+    .option('--max-drafts <n>', 'persona/skill: stop after this many drafts (default 3 × n)', positiveInt)
+    .option('--verifier-attempts <n>', 'persona/skill: verifier repair attempts per draft', positiveInt, 3)
     .option('--dedup-threshold <x>', 'persona/skill: instruction Jaccard similarity that makes a draft a near-duplicate', (v) => Number(v), 0.8)
     .addOption(new Option('--sandbox <mode>', 'persona/skill: where verifiers are tried: bwrap, or none (no isolation)').choices(['bwrap', 'none']).default('bwrap'))
     .option('--json', 'print the summary as JSON')

@@ -1,15 +1,10 @@
 /** `clawgym worker`: run trials from the BullMQ queue on Redis, on any number of hosts. */
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
+import { type Command } from 'commander';
 import { safeRedisUrl } from '../../core/rl/queue.js';
 import { TrialWorker, type WorkerEvent } from '../../core/rl/worker.js';
 import { EXIT, printJson, warn } from '../output.js';
-
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
-  return n;
-};
+import { positiveInt } from '../options.js';
 
 function describe(e: WorkerEvent): string {
   switch (e.event) {
