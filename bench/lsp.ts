@@ -26,7 +26,7 @@ import {
 } from 'vscode-languageserver/node.js';
 import { checkTaskYaml } from '../src/core/task/native.js';
 import { diagnose, parseTaskDocument } from '../src/language-server/analysis.js';
-import { nodeFs } from '../src/language-server/fsView.js';
+import { nodeFs } from '../src/language-server/fs-view.js';
 
 const LINES = 2000;
 const RUNS = 21;

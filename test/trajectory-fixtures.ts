@@ -1,5 +1,5 @@
 /** Generated ATIF trajectories for the trajectory debugger's tests (unit and end-to-end). */
-import { ATIF_VERSION, type AtifStep, type AtifTrajectory } from '../src/core/trajectory/atif.ts';
+import { ATIF_VERSION, type AtifStep, type AtifTrajectory } from '../src/core/trace/atif.ts';
 
 const TOOLS = ['read', 'write', 'edit', 'exec'] as const;
 

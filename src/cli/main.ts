@@ -23,7 +23,7 @@ import { RubricJudge } from '../core/verify/judge.js';
 import type { JudgeSpec } from '../core/verify/judge-spec.js';
 import { verifyWorkspace } from '../core/verify/verify.js';
 import { resolveEndpoint } from '../core/llm/config.js';
-import { RecordingProxy } from '../core/rl/proxy.js';
+import { RecordingProxy } from '../core/llm/proxy/proxy.js';
 import { chownTree } from '../core/workspace/copy.js';
 import { CallRecorder } from '../core/llm/recorder.js';
 import { colors, EXIT, fail, printJson, usageExit, useColor, warn } from './output.js';

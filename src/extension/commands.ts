@@ -14,13 +14,13 @@ import { materializeFileSet } from '../core/workspace/copy.js';
 import type { VerificationState } from '../protocol/verification.js';
 import { baseFolder, settings } from './config.js';
 import { verifyArgv, type CliLocation } from './model/cli.js';
-import type { ReviewFilter, TaskEntry } from './model/taskTree.js';
+import type { ReviewFilter, TaskEntry } from './model/task-tree.js';
 import { verificationState } from './model/verification.js';
-import type { TaskIndex } from './taskIndex.js';
-import { readVerify, runInTerminal, type RunStatus } from './terminalRun.js';
-import type { VerificationPanels } from './verificationPanel.js';
-import type { RunTreeNode, RunsView } from './views/runsView.js';
-import type { TaskTreeNode, TasksView } from './views/tasksView.js';
+import type { TaskIndex } from './task-index.js';
+import { readVerify, runInTerminal, type RunStatus } from './terminal-run.js';
+import type { VerificationPanels } from './verification-panel.js';
+import type { RunTreeNode, RunsView } from './views/runs-view.js';
+import type { TaskTreeNode, TasksView } from './views/tasks-view.js';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import type { ReviewFilter } from './model/taskTree.js';
+import type { ReviewFilter } from './model/task-tree.js';
 
 export type OpenWorkspaceIn = 'addToWorkspace' | 'newWindow' | 'currentWindow';
 

@@ -8,16 +8,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { API_KEY_SECRET, registerCommands, requireTrust } from './commands.js';
 import { settings } from './config.js';
-import { registerTaskLanguageClient, stopTaskLanguageClient } from './languageClient.js';
+import { registerTaskLanguageClient, stopTaskLanguageClient } from './language-client.js';
 import type { CliLocation } from './model/cli.js';
-import { registerReview } from './reviewPanel.js';
-import { TaskIndex } from './taskIndex.js';
-import { RunStatus, runInTerminal } from './terminalRun.js';
+import { registerReview } from './review-panel.js';
+import { TaskIndex } from './task-index.js';
+import { RunStatus, runInTerminal } from './terminal-run.js';
 import { TaskTests } from './testing.js';
-import { registerTrajectoryDebugger } from './trajectoryPanel.js';
-import { VerificationPanels } from './verificationPanel.js';
-import { RunsView } from './views/runsView.js';
-import { TasksView } from './views/tasksView.js';
+import { registerTrajectoryDebugger } from './trajectory-panel.js';
+import { VerificationPanels } from './verification-panel.js';
+import { RunsView } from './views/runs-view.js';
+import { TasksView } from './views/tasks-view.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();

@@ -11,10 +11,10 @@ import { newRunId } from '../core/runs/run.js';
 import { ResultLine } from '../core/runs/records.js';
 import { baseFolder, settings } from './config.js';
 import { runArgv, type CliLocation } from './model/cli.js';
-import { buildTaskTree, type TaskEntry } from './model/taskTree.js';
+import { buildTaskTree, type TaskEntry } from './model/task-tree.js';
 import { failingChecks } from './model/verification.js';
-import type { TaskIndex } from './taskIndex.js';
-import { readVerify, type RunStatus } from './terminalRun.js';
+import type { TaskIndex } from './task-index.js';
+import { readVerify, type RunStatus } from './terminal-run.js';
 
 export interface TestingDeps {
   index: TaskIndex;

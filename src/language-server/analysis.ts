@@ -15,11 +15,11 @@ import type { TaskProblem } from '../core/errors.js';
 import { checkTaskYaml } from '../core/task/native.js';
 import type { PositionedDoc } from '../core/task/positions.js';
 import { CHECK_TYPES, TaskSpec } from '../core/task/schema.js';
-import { DiagnosticCode, type DiagnosticData, type QuickFix } from '../protocol/taskLanguage.js';
-import type { FsView } from './fsView.js';
+import { DiagnosticCode, type DiagnosticData, type QuickFix } from '../protocol/task-language.js';
+import type { FsView } from './fs-view.js';
 import { nearest } from './nearest.js';
-import { boundsOf, childSchema, fieldsOf, isCheckPath, isUnresolvedUnion, kindOf, objectMode, PATH_CHECK_TYPES, resolveVariant, schemaAt } from './schemaInfo.js';
-import { keyOf, nodeIn, stringAt, type Path } from './yamlAst.js';
+import { boundsOf, childSchema, fieldsOf, isCheckPath, isUnresolvedUnion, kindOf, objectMode, PATH_CHECK_TYPES, resolveVariant, schemaAt } from './schema-info.js';
+import { keyOf, nodeIn, stringAt, type Path } from './yaml-ast.js';
 
 /** One parse of a document, shared by diagnostics, completion, hover and definition. */
 export interface TaskDocument {

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { CompletionItemKind, InsertTextMode, MarkupKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver/node.js';
 import type { z } from 'zod';
 import type { TaskDocument } from './analysis.js';
-import type { FsView } from './fsView.js';
-import { CHECK_TYPE_INFO, fieldsOf, isCheckPath, isWorkspacePathField, kindOf, schemaAt, typeSummary, valuesOf } from './schemaInfo.js';
-import type { Path } from './yamlAst.js';
+import type { FsView } from './fs-view.js';
+import { CHECK_TYPE_INFO, fieldsOf, isCheckPath, isWorkspacePathField, kindOf, schemaAt, typeSummary, valuesOf } from './schema-info.js';
+import type { Path } from './yaml-ast.js';
 
 /** Most workspace paths offered at once (a workspace can be a whole repository). */
 const MAX_PATHS = 2000;

@@ -5,9 +5,9 @@ import { isScalar } from 'yaml';
 import { MarkupKind, type Hover, type LocationLink, type Position } from 'vscode-languageserver/node.js';
 import { discriminatorIn, rangeOf, type TaskDocument } from './analysis.js';
 import { checkTypeDoc } from './completion.js';
-import type { FsView } from './fsView.js';
-import { CHECK_TYPE_INFO, isCheckPath, isWorkspacePathField, schemaAt, typeSummary, unwrap } from './schemaInfo.js';
-import { nodeAt } from './yamlAst.js';
+import type { FsView } from './fs-view.js';
+import { CHECK_TYPE_INFO, isCheckPath, isWorkspacePathField, schemaAt, typeSummary, unwrap } from './schema-info.js';
+import { nodeAt } from './yaml-ast.js';
 
 export function hover(td: TaskDocument, pos: Position): Hover | null {
   const at = nodeAt(td.pd.doc, td.doc.offsetAt(pos));

@@ -2,7 +2,7 @@
  * The task.yaml language server (bundled to dist/server.cjs; the extension starts it over node IPC,
  * any LSP client can start it with --stdio). Only wiring lives here: each feature is a pure function
  * of a parsed document and a file-system view (see analysis.ts, completion.ts, navigation.ts,
- * quickFixes.ts), unit-tested without a server.
+ * quick-fixes.ts), unit-tested without a server.
  */
 import {
   CodeActionKind,
@@ -16,9 +16,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { diagnose, parseTaskDocument, type TaskDocument } from './analysis.js';
 import { complete } from './completion.js';
-import { nodeFs } from './fsView.js';
+import { nodeFs } from './fs-view.js';
 import { definition, hover } from './navigation.js';
-import { quickFixes } from './quickFixes.js';
+import { quickFixes } from './quick-fixes.js';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

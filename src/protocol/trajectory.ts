@@ -1,6 +1,6 @@
 /**
  * Messages between the extension host and the trajectory debugger webview. The host owns the
- * debugger's state (src/extension/model/trajectoryDebugger.ts); the webview renders rows and the
+ * debugger's state (src/extension/model/trajectory-debugger.ts); the webview renders rows and the
  * selected step, and sends intents (navigate, select, open a diff) that are parsed with these
  * schemas before use. Every string here is agent or task text: the webview sets it as text only.
  */

@@ -11,14 +11,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { AtifTrajectory } from '../../src/core/trajectory/atif.ts';
-import { TrajectoryDebugger } from '../../src/extension/model/trajectoryDebugger.ts';
+import { AtifTrajectory } from '../../src/core/trace/atif.ts';
+import { TrajectoryDebugger } from '../../src/extension/model/trajectory-debugger.ts';
 import { ROOT } from '../helpers.ts';
 import { MockLlm } from '../mock-llm.ts';
 import { makeTestWorkspace, type TestWorkspace } from './fixture.ts';
 import { ARTIFACTS, keepForReadme, startHarness, type Harness } from './harness.ts';
 import { waitFor } from './workbench.ts';
-import { AGENT_MARKUP, clawConfig, DIGEST_TASK, digestScript, recordClawRun, startClawRun, SUMMARY, writeBigTrajectory, writeDigestTask } from './trajectoryFixture.ts';
+import { AGENT_MARKUP, clawConfig, DIGEST_TASK, digestScript, recordClawRun, startClawRun, SUMMARY, writeBigTrajectory, writeDigestTask } from './trajectory-fixture.ts';
 
 const RECORDED_RUN = 'claw-recorded';
 const LIVE_RUN = 'claw-live';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EXAMPLES, ROOT, runCli, tempDir, writeRaw } from '../helpers.ts';
 import { MockLlm, type ScriptedTurn } from '../mock-llm.ts';
-import { AtifTrajectory } from '../../src/core/trajectory/atif.ts';
+import { AtifTrajectory } from '../../src/core/trace/atif.ts';
 
 const KEY = 'sk-clawgym-test-5f3a9c1e7b2d4086a1c3e5f7';
 const TASK = join(EXAMPLES, 'fix-invoice-rounding');

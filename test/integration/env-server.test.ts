@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
 import { CLI, ROOT, runCli, tempDir } from '../helpers.ts';
 import { MockLlm } from '../mock-llm.ts';
-import { AtifTrajectory } from '../../src/core/trajectory/atif.ts';
+import { AtifTrajectory } from '../../src/core/trace/atif.ts';
 
 const KEY = 'sk-policy-test-8c1f2e9a7b3d4e5f60718293';
 const SERVER_KEY = 'sk-server-own-secret-1a2b3c4d5e6f7a8b9c0d';

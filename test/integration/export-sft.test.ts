@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli, tempDir, writeTask } from '../helpers.ts';
 import { MockLlm, type RecordedRequest, type ScriptedTurn } from '../mock-llm.ts';
-import { RecordingProxy } from '../../src/core/rl/proxy.ts';
+import { RecordingProxy } from '../../src/core/llm/proxy/proxy.ts';
 
 const KEY = 'sk-clawgym-export-7d1e9a3c5b2f4e6081a2c4';
 /** Only the export process knows it (as OPENAI_API_KEY): a recording planted with it must come out clean. */

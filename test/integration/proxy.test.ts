@@ -15,8 +15,8 @@ import { CLI, runCli, tempDir, writeTask } from '../helpers.ts';
 import { MockLlm } from '../mock-llm.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RecordingProxy } from '../../src/core/rl/proxy.ts';
-import { AtifTrajectory } from '../../src/core/trajectory/atif.ts';
+import { RecordingProxy } from '../../src/core/llm/proxy/proxy.ts';
+import { AtifTrajectory } from '../../src/core/trace/atif.ts';
 
 const CLIENT_KEY = 'sk-clawgym-client-0a1b2c3d4e5f60718293';
 const UPSTREAM_KEY = 'sk-clawgym-upstream-f9e8d7c6b5a4039281';

@@ -9,12 +9,12 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WorkspaceSnapshots } from '../../src/core/workspace/snapshots.ts';
-import { JsonlTail } from '../../src/extension/model/eventsTail.ts';
-import { TrajectoryDebugger } from '../../src/extension/model/trajectoryDebugger.ts';
-import { locateTrajectory, readEvents, readSnapshots, readTrajectory } from '../../src/extension/model/trajectoryFiles.ts';
+import { JsonlTail } from '../../src/extension/model/events-tail.ts';
+import { TrajectoryDebugger } from '../../src/extension/model/trajectory-debugger.ts';
+import { locateTrajectory, readEvents, readSnapshots, readTrajectory } from '../../src/extension/model/trajectory-files.ts';
 import { tempDir } from '../helpers.ts';
 import { MockLlm } from '../mock-llm.ts';
-import { clawConfig, DIGEST_TASK, digestScript, recordClawRun, SUMMARY, writeDigestTask } from '../e2e/trajectoryFixture.ts';
+import { clawConfig, DIGEST_TASK, digestScript, recordClawRun, SUMMARY, writeDigestTask } from '../e2e/trajectory-fixture.ts';
 
 const llm = new MockLlm();
 let trial = '';

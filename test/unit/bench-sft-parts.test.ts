@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import { selectTasks, type SelectItem } from '../../src/core/bench/select.ts';
 import { prepareConversation } from '../../src/core/export/conversation.ts';
 import { OpenAiLine, ShareGptLine, toSftLine } from '../../src/core/export/sft-formats.ts';
-import { TrajectoryBuilder } from '../../src/core/trajectory/builder.ts';
-import { atifToChat, chatToAtif } from '../../src/core/trajectory/chat.ts';
+import { TrajectoryBuilder } from '../../src/core/trace/builder.ts';
+import { atifToChat, chatToAtif } from '../../src/core/trace/chat.ts';
 
 const items = (n: number, cats = ['a', 'b', 'c']): SelectItem[] =>
   Array.from({ length: n }, (_, i) => ({ id: `t${String(i).padStart(3, '0')}`, category: cats[i % cats.length]!, family: `f${i % 4}`, band: '' }));

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SseParser } from '../../src/core/llm/stream.ts';
-import { AtifTrajectory } from '../../src/core/trajectory/atif.ts';
-import { chatToAtif } from '../../src/core/trajectory/chat.ts';
+import { AtifTrajectory } from '../../src/core/trace/atif.ts';
+import { chatToAtif } from '../../src/core/trace/chat.ts';
 
 test('SSE events split anywhere (CRLF included) come out whole', () => {
   const raw = 'data: {"a":1}\r\n\r\ndata: {"b":\r\ndata: 2}\r\n\r\n: keep-alive\r\n\r\ndata: [DONE]\r\n\r\n';

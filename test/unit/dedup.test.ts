@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findDuplicates, jaccard, LshIndex, minhash, nearDuplicateRate, shingleSet, words } from '../../src/core/synth/dedup.ts';
-import { Rng } from '../../src/core/synth/rng.ts';
+import { Rng } from '../../src/core/rng.ts';
 
 const VOCAB = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
 function randomDoc(rng: Rng, n = 80): string {

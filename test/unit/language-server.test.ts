@@ -13,11 +13,11 @@ import type { z } from 'zod';
 import { CHECK_TYPES, TaskSpec } from '../../src/core/task/schema.ts';
 import { diagnose, mentions, parseTaskDocument } from '../../src/language-server/analysis.ts';
 import { complete } from '../../src/language-server/completion.ts';
-import type { FsView } from '../../src/language-server/fsView.ts';
+import type { FsView } from '../../src/language-server/fs-view.ts';
 import { definition, hover } from '../../src/language-server/navigation.ts';
 import { nearest } from '../../src/language-server/nearest.ts';
-import { quickFixes } from '../../src/language-server/quickFixes.ts';
-import { CHECK_TYPE_INFO, fieldsOf, kindOf, unwrap } from '../../src/language-server/schemaInfo.ts';
+import { quickFixes } from '../../src/language-server/quick-fixes.ts';
+import { CHECK_TYPE_INFO, fieldsOf, kindOf, unwrap } from '../../src/language-server/schema-info.ts';
 import { ROOT } from '../helpers.ts';
 
 const URI = 'file:///tasks/demo/task.yaml';

@@ -26,8 +26,8 @@ import {
   type TaskChanges,
   type TaskRun,
 } from '../../src/extension/model/review.js';
-import { listWorkspace, readNativeTask, readTaskRuns, readVerifyFile, taskChanges } from '../../src/extension/model/reviewData.js';
-import { taskEntry, type TaskEntry } from '../../src/extension/model/taskTree.js';
+import { listWorkspace, readNativeTask, readTaskRuns, readVerifyFile, taskChanges } from '../../src/extension/model/review-data.js';
+import { taskEntry, type TaskEntry } from '../../src/extension/model/task-tree.js';
 import { parseWebviewMessage, ReviewState } from '../../src/protocol/review.js';
 import { tempDir, writeTask } from '../helpers.js';
 

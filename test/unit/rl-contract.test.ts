@@ -1,8 +1,8 @@
 /** The queue's and the environment server's contracts: job ids, Redis URLs, request bodies. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RolloutRequest, ResetRequest, StepRequest } from '../../src/core/rl/env/protocol.ts';
-import { redisConnection, safeRedisUrl, trialJobId } from '../../src/core/rl/queue.ts';
+import { RolloutRequest, ResetRequest, StepRequest } from '../../src/core/rl/protocol.ts';
+import { redisConnection, safeRedisUrl, trialJobId } from '../../src/core/runs/queue/jobs.ts';
 import { UsageError } from '../../src/core/errors.ts';
 
 test('job ids are deterministic, distinct per trial, and free of what BullMQ refuses', () => {

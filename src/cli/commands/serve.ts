@@ -1,7 +1,7 @@
 /** `clawgym serve env`: the tasks of a pool or bench as an RL environment over HTTP. */
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { EnvServer } from '../../core/rl/env/server.js';
+import { EnvServer } from '../../core/rl/server.js';
 import { filterTasks } from '../../core/runs/run.js';
 import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
 import { loadTasks } from '../../core/task/load.js';

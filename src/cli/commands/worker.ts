@@ -1,8 +1,8 @@
 /** `clawgym worker`: run trials from the BullMQ queue on Redis, on any number of hosts. */
 import { availableParallelism } from 'node:os';
 import { type Command } from 'commander';
-import { safeRedisUrl } from '../../core/rl/queue.js';
-import { TrialWorker, type WorkerEvent } from '../../core/rl/worker.js';
+import { safeRedisUrl } from '../../core/runs/queue/jobs.js';
+import { TrialWorker, type WorkerEvent } from '../../core/runs/queue/worker.js';
 import { EXIT, printJson, warn } from '../output.js';
 import { positiveInt } from '../options.js';
 

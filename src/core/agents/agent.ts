@@ -1,9 +1,9 @@
 /** The Agent interface: something that works in a trial's workspace until it ends or times out. */
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Task } from '../task/task.js';
-import type { TranscriptWriter } from '../verify/transcript.js';
+import type { TranscriptWriter } from '../trace/transcript.js';
 import type { Owner } from '../workspace/copy.js';
-import type { EventLog } from '../runs/events.js';
+import type { EventLog } from '../trace/events.js';
 
 export interface AgentContext {
   task: Task;

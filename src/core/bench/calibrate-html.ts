@@ -3,7 +3,7 @@
  * fetched; a strict CSP). Task ids, categories, agent labels and run ids are untrusted: every
  * interpolation goes through html.ts's escaping template.
  */
-import { card, chart, html, legend, Markup, num, PAGE_CSS, truncate, unitHistogram } from '../runs/html.js';
+import { card, chart, html, legend, Markup, num, PAGE_CSS, truncate, unitHistogram } from '../html.js';
 import { histogram } from '../runs/metrics.js';
 import { formatPercent } from '../runs/report.js';
 import { BANDS, type Band } from './difficulty.js';

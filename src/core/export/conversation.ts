@@ -7,8 +7,8 @@
  * short) are dropped from the last turn: there is nothing to show for them.
  */
 import { createHash } from 'node:crypto';
-import type { AtifTrajectory } from '../trajectory/atif.js';
-import { atifToChat, contentText, parseArguments } from '../trajectory/chat.js';
+import type { AtifTrajectory } from '../trace/atif.js';
+import { atifToChat, contentText, parseArguments } from '../trace/chat.js';
 
 export interface ConvCall {
   id: string;

@@ -14,7 +14,7 @@ import { CLAW_TOOLS } from '../agents/claw/tools.js';
 import { ExportFormatError, UsageError } from '../errors.js';
 import { redact } from '../llm/redact.js';
 import { terminalSafe } from '../runs/report.js';
-import { AtifTrajectory } from '../trajectory/atif.js';
+import { AtifTrajectory } from '../trace/atif.js';
 import { conversationCounts, conversationKey, prepareConversation } from './conversation.js';
 import { FunctionTool, LINE_SCHEMAS, SFT_FORMATS, toSftLine, type SftFormat } from './sft-formats.js';
 import { collectSources, type SftSource } from './sources.js';

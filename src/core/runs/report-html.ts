@@ -3,7 +3,7 @@
  * strict CSP can lock down. Task ids, categories, agent names and error messages are untrusted:
  * every interpolation goes through html.ts's escaping template.
  */
-import { card, chart, escapeHtml, html, legend, Markup, num, PAGE_CSS, truncate, unitHistogram } from './html.js';
+import { card, chart, escapeHtml, html, legend, Markup, num, PAGE_CSS, truncate, unitHistogram } from '../html.js';
 import { formatDuration, formatPercent, formatReward, formatUsage, PHASES, ReportErrorKind, type Report } from './report.js';
 
 export { escapeHtml };

@@ -22,7 +22,7 @@ import { runTrial } from './trial.js';
 import { VERSION } from '../version.js';
 import { RubricJudge } from '../verify/judge.js';
 import type { JudgeSpec } from '../verify/judge-spec.js';
-import { runOnQueue } from '../rl/dispatch.js';
+import { runOnQueue } from './queue/dispatch.js';
 
 export interface RunOptions {
   paths: string[];

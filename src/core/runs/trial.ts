@@ -14,10 +14,10 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import { CallRecorder } from '../llm/recorder.js';
 import type { Task } from '../task/task.js';
 import type { RubricJudge } from '../verify/judge.js';
-import { TranscriptWriter } from '../verify/transcript.js';
+import { TranscriptWriter } from '../trace/transcript.js';
 import { verifyWorkspace } from '../verify/verify.js';
 import { materializeFileSet, type Owner } from '../workspace/copy.js';
-import { EventLog } from './events.js';
+import { EventLog } from '../trace/events.js';
 import type { ResultLine } from './records.js';
 
 export interface TrialOptions {

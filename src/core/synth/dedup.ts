@@ -8,7 +8,7 @@
  * fixed function of the text (no randomness, no Map iteration order effects), so the same pool
  * always gives the same decisions.
  */
-import { mix32 } from './rng.js';
+import { mix32 } from '../rng.js';
 
 export interface DedupParams {
   /** Words per shingle. */

@@ -8,7 +8,7 @@ import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import type { Check } from '../task/schema.js';
 import type { WorkspaceReader } from './files.js';
-import { assistantTurns, toolCalls, type TranscriptEntry } from './transcript.js';
+import { assistantTurns, toolCalls, type TranscriptEntry } from '../trace/transcript.js';
 
 export interface Outcome {
   score: number;

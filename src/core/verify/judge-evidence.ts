@@ -6,7 +6,7 @@
  */
 import { isAbsolute } from 'node:path';
 import type { WorkspaceReader } from './files.js';
-import type { TranscriptEntry } from './transcript.js';
+import type { TranscriptEntry } from '../trace/transcript.js';
 
 export interface EvidenceLimits {
   /** Bytes shown of one file. */

@@ -15,7 +15,7 @@ import type { WorkspaceReader } from './files.js';
 import { changedFiles, DEFAULT_EVIDENCE, readEvidenceFiles, transcriptSummary, type EvidenceFile, type EvidenceLimits } from './judge-evidence.js';
 import type { JudgeSpec } from './judge-spec.js';
 import type { RuleJudgment } from './result.js';
-import type { TranscriptEntry } from './transcript.js';
+import type { TranscriptEntry } from '../trace/transcript.js';
 
 /** The free-text rubric (PinchBench's `## LLM Judge Rubric`) is judged as one rule of this name. */
 export const OVERALL_RULE = 'overall';

@@ -19,7 +19,7 @@ import { WorkspaceReader } from './files.js';
 import type { RubricJudge } from './judge.js';
 import type { CheckResult, VerifyResult } from './result.js';
 import { evaluateScript, isScriptCheck } from './scripts.js';
-import { parseTranscript, type TranscriptEntry } from './transcript.js';
+import { parseTranscript, type TranscriptEntry } from '../trace/transcript.js';
 
 export interface VerifyOptions {
   task: Task;

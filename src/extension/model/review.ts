@@ -1,5 +1,5 @@
 /**
- * View model of the Task Review panel. Pure: no vscode and no disk (reviewData.ts reads the disk).
+ * View model of the Task Review panel. Pure: no vscode and no disk (review-data.ts reads the disk).
  * - the review queue: the Tasks view's tasks under its review filter, unreviewed first, in the
  *   view's order within a status; statuses are pinned when a review session starts, so deciding
  *   on a task neither reorders the queue nor drops the task from under the reviewer;
@@ -13,7 +13,7 @@ import { checkIds, type Check, type ReviewStatus, type Rubric, type TaskSpec } f
 import type { VerifyResult } from '../../core/verify/result.js';
 import type { AgentKind, CheckView, QueueView, ResultColumn, ResultRun, ReviewState, RubricView, WorkspaceFileView } from '../../protocol/review.js';
 import { AGENT_KINDS } from '../../protocol/review.js';
-import { buildTaskTree, type ReviewFilter, type TaskEntry } from './taskTree.js';
+import { buildTaskTree, type ReviewFilter, type TaskEntry } from './task-tree.js';
 import { formatScore } from './verification.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { UsageError } from '../../errors.js';
 import { resolveLlmSettings, type LlmSettings } from '../../llm/config.js';
 import { LlmClient, type ClientDeps } from '../../llm/client.js';
 import { CallRecorder } from '../../llm/recorder.js';
-import { TrajectoryBuilder } from '../../trajectory/builder.js';
+import { TrajectoryBuilder } from '../../trace/builder.js';
 import { VERSION } from '../../version.js';
 import { WorkspaceSnapshots } from '../../workspace/snapshots.js';
 import type { Agent, AgentContext, AgentOutcome } from '../agent.js';

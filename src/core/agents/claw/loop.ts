@@ -6,7 +6,7 @@
 import { errorMessage, LlmError } from '../../errors.js';
 import type { ChatCompletionMessageParam, ChatCompletionTool, LlmClient } from '../../llm/client.js';
 import type { CallRecorder } from '../../llm/recorder.js';
-import type { AgentEndReason } from '../../runs/events.js';
+import type { AgentEndReason } from '../../trace/events.js';
 import type { ToolExecutor } from './executor.js';
 import type { RecordedCall, StepRecorder } from './recording.js';
 

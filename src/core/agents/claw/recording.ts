@@ -2,10 +2,10 @@
  * Everything a step leaves behind, fanned out from one place: the ATIF trajectory, the
  * OpenClaw-shaped transcript, live events, and a workspace snapshot when files may have changed.
  */
-import type { AgentEndReason, EventLog } from '../../runs/events.js';
-import type { AtifStep, AtifToolCall } from '../../trajectory/atif.js';
-import { TrajectoryBuilder, writeTrajectory } from '../../trajectory/builder.js';
-import type { ContentPart, TranscriptWriter } from '../../verify/transcript.js';
+import type { AgentEndReason, EventLog } from '../../trace/events.js';
+import type { AtifStep, AtifToolCall } from '../../trace/atif.js';
+import { TrajectoryBuilder, writeTrajectory } from '../../trace/builder.js';
+import type { ContentPart, TranscriptWriter } from '../../trace/transcript.js';
 import type { WorkspaceSnapshots } from '../../workspace/snapshots.js';
 import type { ChatResult } from '../../llm/types.js';
 import { redact } from '../../llm/redact.js';

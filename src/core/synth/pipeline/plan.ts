@@ -5,7 +5,7 @@
  * before, and the stage store can skip the finished ones.
  */
 import type { Persona } from '../personas.js';
-import { mix32, Rng } from '../rng.js';
+import { mix32, Rng } from '../../rng.js';
 import type { Skill } from '../skills.js';
 import { atomicOperations, type Taxonomy } from '../taxonomy.js';
 import type { PersonaPlan } from './prompts.js';

@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { Check } from '../../task/schema.js';
 import type { Persona } from '../personas.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../rng.js';
 
 /** ClawGym-Bench's six categories. */
 export const BENCH_CATEGORIES = [

@@ -12,7 +12,7 @@ import { ClawgymError } from '../../errors.js';
 import { taskYaml } from '../../task/save.js';
 import { TaskSpec } from '../../task/schema.js';
 import type { Persona } from '../personas.js';
-import { mix32, Rng } from '../rng.js';
+import { mix32, Rng } from '../../rng.js';
 import type { Difficulty, Family } from './family.js';
 import { FAMILIES } from './families/index.js';
 

@@ -1,5 +1,5 @@
 /** Shared bits for the batch-A families: phrasing helpers, oracle wrappers, name pools. All deterministic. */
-import type { Rng } from '../../rng.js';
+import type { Rng } from '../../../rng.js';
 import { cmp } from './common.js';
 
 /** A wider name pool than common.ts, so workspaces vary across seeds. */

@@ -1,5 +1,5 @@
 /** Shared bits for the batch-B families: template filling, oracle wrappers, name pools. All deterministic. */
-import type { Rng } from '../../rng.js';
+import type { Rng } from '../../../rng.js';
 
 /** Pick one template and fill its `{name}` slots. */
 export function phrase(rng: Rng, templates: readonly string[], vars: Record<string, string | number> = {}): string {

@@ -1,5 +1,5 @@
 /** Shared bits for families: names, dates, money. All deterministic. */
-import type { Rng } from '../../rng.js';
+import type { Rng } from '../../../rng.js';
 
 export const FIRST_NAMES = ['Alice', 'Bruno', 'Chen', 'Dana', 'Emeka', 'Fatima', 'Gustav', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lucia', 'Mateo', 'Nadia', 'Omar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wen', 'Ximena', 'Yusuf', 'Zoe'];
 export const LAST_NAMES = ['Okafor', 'Schmidt', 'Tanaka', 'Garcia', 'Kowalski', 'Nguyen', 'Haddad', 'Silva', 'Johansson', 'Patel', 'Dubois', 'Rossi', 'Kim', 'Novak', 'Moreau', 'Ali'];

@@ -5,7 +5,7 @@
  */
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
-import type { Rng } from '../../rng.js';
+import type { Rng } from '../../../rng.js';
 import { cmp } from './common.js';
 import { say } from './common-a.js';
 import { pyOracle, TEAM_NAMES } from './common-b.js';

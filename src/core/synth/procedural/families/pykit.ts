@@ -4,7 +4,7 @@
  * expected values, and realistic bugs (for bug fixing and for mutation-scored test writing).
  * Sources are templates: `$slot` is a function's chosen name, `$pkg` the package name.
  */
-import type { Rng } from '../../rng.js';
+import type { Rng } from '../../../rng.js';
 import { crowd } from './common-a.js';
 import { pad2 } from './common-b.js';
 

@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { settings } from '../config.js';
-import { buildTaskTree, describeSource, type CategoryNode, type PoolNode, type ReviewFilter, type TaskEntry } from '../model/taskTree.js';
-import type { TaskIndex } from '../taskIndex.js';
+import { buildTaskTree, describeSource, type CategoryNode, type PoolNode, type ReviewFilter, type TaskEntry } from '../model/task-tree.js';
+import type { TaskIndex } from '../task-index.js';
 
 export type TaskTreeNode = { kind: 'pool'; pool: PoolNode } | { kind: 'category'; cat: CategoryNode } | { kind: 'task'; task: TaskEntry };
 

@@ -12,8 +12,8 @@ import type { ResultLine } from '../core/runs/records.js';
 import { VerifyResult } from '../core/verify/result.js';
 import { baseFolder, settings } from './config.js';
 import { runArgv, shellQuote, type CliLocation } from './model/cli.js';
-import { JsonlTail } from './model/eventsTail.js';
-import type { TaskEntry } from './model/taskTree.js';
+import { JsonlTail } from './model/events-tail.js';
+import type { TaskEntry } from './model/task-tree.js';
 
 export interface TrialOutcome {
   runDir: string;

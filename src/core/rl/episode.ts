@@ -7,26 +7,26 @@
  */
 import { lchown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentContext } from '../../agents/agent.js';
-import { openToolEnv } from '../../agents/claw/claw.js';
-import { loadWorkspaceContext } from '../../agents/claw/bootstrap.js';
-import { ToolExecutor } from '../../agents/claw/executor.js';
-import { systemPrompt } from '../../agents/claw/prompt.js';
-import { StepRecorder } from '../../agents/claw/recording.js';
-import type { ToolEnv } from '../../agents/claw/tool-env.js';
-import { ClawgymError } from '../../errors.js';
-import { CallRecorder } from '../../llm/recorder.js';
-import { EventLog } from '../../runs/events.js';
-import type { Sandbox } from '../../sandbox/sandbox.js';
-import type { Task } from '../../task/task.js';
-import type { AtifTrajectory } from '../../trajectory/atif.js';
-import { TrajectoryBuilder, writeTrajectory } from '../../trajectory/builder.js';
-import { VERSION } from '../../version.js';
-import type { RubricJudge } from '../../verify/judge.js';
-import type { VerifyResult } from '../../verify/result.js';
-import { TranscriptWriter } from '../../verify/transcript.js';
-import { verifyWorkspace } from '../../verify/verify.js';
-import { materializeFileSet } from '../../workspace/copy.js';
+import type { AgentContext } from '../agents/agent.js';
+import { openToolEnv } from '../agents/claw/claw.js';
+import { loadWorkspaceContext } from '../agents/claw/bootstrap.js';
+import { ToolExecutor } from '../agents/claw/executor.js';
+import { systemPrompt } from '../agents/claw/prompt.js';
+import { StepRecorder } from '../agents/claw/recording.js';
+import type { ToolEnv } from '../agents/claw/tool-env.js';
+import { ClawgymError } from '../errors.js';
+import { CallRecorder } from '../llm/recorder.js';
+import { EventLog } from '../trace/events.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Task } from '../task/task.js';
+import type { AtifTrajectory } from '../trace/atif.js';
+import { TrajectoryBuilder, writeTrajectory } from '../trace/builder.js';
+import { VERSION } from '../version.js';
+import type { RubricJudge } from '../verify/judge.js';
+import type { VerifyResult } from '../verify/result.js';
+import { TranscriptWriter } from '../trace/transcript.js';
+import { verifyWorkspace } from '../verify/verify.js';
+import { materializeFileSet } from '../workspace/copy.js';
 
 export interface EpisodeOptions {
   id: string;

@@ -8,14 +8,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
-import { CallRecorder } from '../llm/recorder.js';
-import { redact } from '../llm/redact.js';
-import type { LlmCallRecord } from '../llm/types.js';
-import type { AtifMetrics } from '../trajectory/atif.js';
-import { writeTrajectory } from '../trajectory/builder.js';
-import { chatToAtif, type AssistantTurnInfo, type ChatMessage } from '../trajectory/chat.js';
-import { VERSION } from '../version.js';
+import { UsageError } from '../../errors.js';
+import { CallRecorder } from '../recorder.js';
+import { redact } from '../redact.js';
+import type { LlmCallRecord } from '../types.js';
+import type { AtifMetrics } from '../../trace/atif.js';
+import { writeTrajectory } from '../../trace/builder.js';
+import { chatToAtif, type AssistantTurnInfo, type ChatMessage } from '../../trace/chat.js';
+import { VERSION } from '../../version.js';
 
 /** Session ids become folder names: no separators, no dots first. */
 export const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

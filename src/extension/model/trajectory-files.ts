@@ -5,9 +5,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
-import { AtifTrajectory } from '../../core/trajectory/atif.js';
+import { AtifTrajectory } from '../../core/trace/atif.js';
 import { WorkspaceSnapshots } from '../../core/workspace/snapshots.js';
-import type { SnapshotRef } from './trajectoryDebugger.js';
+import type { SnapshotRef } from './trajectory-debugger.js';
 
 export interface TrajectoryLocation {
   /** The trajectory file (it may not exist yet: a trial still running). */

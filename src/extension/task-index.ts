@@ -9,7 +9,7 @@ import type { TaskLoadError } from '../core/errors.js';
 import { loadTasks } from '../core/task/load.js';
 import type { Task } from '../core/task/task.js';
 import { settings } from './config.js';
-import { taskEntry, type TaskEntry } from './model/taskTree.js';
+import { taskEntry, type TaskEntry } from './model/task-tree.js';
 
 const TASK_GLOB = '**/{task.yaml,data_entry.json,task.toml}';
 const SKIP = '**/{node_modules,.git,runs,.clawgym}/**';

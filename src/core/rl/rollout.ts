@@ -10,14 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { clawAgent } from '../../agents/claw/claw.js';
-import type { LlmSettings } from '../../llm/config.js';
-import { redact, secretsOf } from '../../llm/redact.js';
-import { runTrial } from '../../runs/trial.js';
-import type { Sandbox } from '../../sandbox/sandbox.js';
-import type { Task } from '../../task/task.js';
-import { AtifTrajectory } from '../../trajectory/atif.js';
-import type { RubricJudge } from '../../verify/judge.js';
+import { clawAgent } from '../agents/claw/claw.js';
+import type { LlmSettings } from '../llm/config.js';
+import { redact, secretsOf } from '../llm/redact.js';
+import { runTrial } from '../runs/trial.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Task } from '../task/task.js';
+import { AtifTrajectory } from '../trace/atif.js';
+import type { RubricJudge } from '../verify/judge.js';
 import type { RolloutRequest, RolloutResponse, RolloutSample } from './protocol.js';
 
 export interface RolloutOptions {

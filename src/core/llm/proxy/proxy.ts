@@ -14,15 +14,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { LimitFunction } from 'p-limit';
-import { errorMessage, UsageError } from '../errors.js';
-import type { ModelPrice } from '../llm/config.js';
-import { costOf } from '../llm/cost.js';
-import { endpointLimiter } from '../llm/limiter.js';
-import { redactHeaders, secretsOf } from '../llm/redact.js';
-import { ChunkAssembler, SseParser, usageOf } from '../llm/stream.js';
-import type { LlmCallRecord, TokenUsage } from '../llm/types.js';
-import type { AtifMetrics } from '../trajectory/atif.js';
-import { ChatMessage } from '../trajectory/chat.js';
+import { errorMessage, UsageError } from '../../errors.js';
+import type { ModelPrice } from '../config.js';
+import { costOf } from '../cost.js';
+import { endpointLimiter } from '../limiter.js';
+import { redactHeaders, secretsOf } from '../redact.js';
+import { ChunkAssembler, SseParser, usageOf } from '../stream.js';
+import type { LlmCallRecord, TokenUsage } from '../types.js';
+import type { AtifMetrics } from '../../trace/atif.js';
+import { ChatMessage } from '../../trace/chat.js';
 import { SESSION_ID, SessionStore, type ProxySession, type SessionPaths } from './sessions.js';
 
 export const SESSION_HEADER = 'x-clawgym-session';

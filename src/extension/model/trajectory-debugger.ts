@@ -9,7 +9,7 @@
  * workspace as materialized. The k-th agent step of the trajectory is turn k.
  */
 import { z } from 'zod';
-import type { AtifTrajectory } from '../../core/trajectory/atif.js';
+import type { AtifTrajectory } from '../../core/trace/atif.js';
 import type { NavigateAction, SnapshotDetail, StepDetail, TimelineRow, ToolCallDetail, TrajectoryHeader } from '../../protocol/trajectory.js';
 
 /** Longest text a step detail carries (per field); the rest is cut with a note. */

@@ -4,7 +4,7 @@
  * client, so it is parsed before use.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node.js';
-import { DiagnosticData } from '../protocol/taskLanguage.js';
+import { DiagnosticData } from '../protocol/task-language.js';
 
 export function quickFixes(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
   return diagnostics.flatMap((d) => {

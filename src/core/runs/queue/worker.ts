@@ -8,17 +8,17 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { createAgent } from '../agents/registry.js';
-import type { Agent } from '../agents/agent.js';
-import { errorMessage } from '../errors.js';
-import { RunManifest, type ResultLine } from '../runs/records.js';
-import { runTrial } from '../runs/trial.js';
-import { getSandbox } from '../sandbox/probe.js';
-import type { Sandbox, SandboxMode } from '../sandbox/sandbox.js';
-import { loadTasks } from '../task/load.js';
-import type { Task } from '../task/task.js';
-import { RubricJudge } from '../verify/judge.js';
-import { checkRedis, redisConnection, TRIAL_QUEUE, TrialJob } from './queue.js';
+import { createAgent } from '../../agents/registry.js';
+import type { Agent } from '../../agents/agent.js';
+import { errorMessage } from '../../errors.js';
+import { RunManifest, type ResultLine } from '../records.js';
+import { runTrial } from '../trial.js';
+import { getSandbox } from '../../sandbox/probe.js';
+import type { Sandbox, SandboxMode } from '../../sandbox/sandbox.js';
+import { loadTasks } from '../../task/load.js';
+import type { Task } from '../../task/task.js';
+import { RubricJudge } from '../../verify/judge.js';
+import { checkRedis, redisConnection, TRIAL_QUEUE, TrialJob } from './jobs.js';
 
 export type WorkerEvent =
   | { event: 'job_start'; job_id: string; run_id: string; task_id: string; attempt: number; tries: number }

@@ -7,7 +7,7 @@
 import type { DefaultJobOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { errorMessage, HarnessError, UsageError } from '../errors.js';
+import { errorMessage, HarnessError, UsageError } from '../../errors.js';
 
 export const TRIAL_QUEUE = 'clawgym-trials';
 

@@ -1,6 +1,6 @@
 /**
  * The trajectory debugger: one webview panel per trajectory (a trial's trajectory.json, or any
- * ATIF file). The host keeps the state in the pure view model (model/trajectoryDebugger.ts); the
+ * ATIF file). The host keeps the state in the pure view model (model/trajectory-debugger.ts); the
  * webview renders a virtualized timeline and the selected step and sends intents, validated on
  * arrival. State reaches the webview through a ready handshake (no retainContextWhenHidden).
  * A trial still running is followed live from its events.jsonl until trajectory.json appears.
@@ -12,12 +12,12 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors.js';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/trajectory.js';
 import { settings } from './config.js';
-import { JsonlTail } from './model/eventsTail.js';
+import { JsonlTail } from './model/events-tail.js';
 import { listRuns, listTrials } from './model/runs.js';
-import { TrajectoryDebugger, trajectoryPathOf } from './model/trajectoryDebugger.js';
-import { eventsSummary, locateTrajectory, TRAJECTORY_FILE, readEvents, readSnapshots, readTrajectory, type TrajectoryLocation } from './model/trajectoryFiles.js';
-import { SNAPSHOT_SCHEME, SnapshotDocuments, snapshotUri } from './snapshotDocuments.js';
-import { webviewHtml } from './webviewHtml.js';
+import { TrajectoryDebugger, trajectoryPathOf } from './model/trajectory-debugger.js';
+import { eventsSummary, locateTrajectory, TRAJECTORY_FILE, readEvents, readSnapshots, readTrajectory, type TrajectoryLocation } from './model/trajectory-files.js';
+import { SNAPSHOT_SCHEME, SnapshotDocuments, snapshotUri } from './snapshot-documents.js';
+import { webviewHtml } from './webview-html.js';
 
 interface Entry {
   loc: TrajectoryLocation;

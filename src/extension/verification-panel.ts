@@ -6,7 +6,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostMessage, type VerificationState } from '../protocol/verification.js';
-import { webviewHtml } from './webviewHtml.js';
+import { webviewHtml } from './webview-html.js';
 
 export interface PanelActions {
   /** Re-verify a hand-edited folder (folder sources only). */

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
-import { TASK_FILE_PATTERN, TASK_LANGUAGE_ID } from '../protocol/taskLanguage.js';
+import { TASK_FILE_PATTERN, TASK_LANGUAGE_ID } from '../protocol/task-language.js';
 
 // Files named task.yaml get the clawgym-task language; the pattern keeps them served when a user
 // association makes them plain yaml.

@@ -21,13 +21,13 @@ import { hasSolution, type Task } from '../core/task/task.js';
 import { AGENT_KINDS, parseWebviewMessage, type AgentKind, type HostMessage, type PanelAgent, type ReviewDecision, type ReviewState } from '../protocol/review.js';
 import { baseFolder, settings } from './config.js';
 import { latestRunsByKind, pinStatuses, queueStep, queueView, reviewQueue, reviewState, type ReviewInputs, type SelectedRun, type TaskChanges } from './model/review.js';
-import { listWorkspace, readNativeTask, readTaskRuns, readVerifyFile, taskChanges, type WorkspaceListing } from './model/reviewData.js';
-import type { TaskEntry } from './model/taskTree.js';
+import { listWorkspace, readNativeTask, readTaskRuns, readVerifyFile, taskChanges, type WorkspaceListing } from './model/review-data.js';
+import type { TaskEntry } from './model/task-tree.js';
 import { verificationState } from './model/verification.js';
-import type { TaskIndex } from './taskIndex.js';
-import type { TrialOutcome } from './terminalRun.js';
-import type { VerificationPanels } from './verificationPanel.js';
-import { webviewHtml } from './webviewHtml.js';
+import type { TaskIndex } from './task-index.js';
+import type { TrialOutcome } from './terminal-run.js';
+import type { VerificationPanels } from './verification-panel.js';
+import { webviewHtml } from './webview-html.js';
 
 export interface ReviewDeps {
   extensionUri: vscode.Uri;

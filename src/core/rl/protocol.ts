@@ -3,10 +3,10 @@
  * to /reset, /step, /verify, /close and /rollout. Responses are typed from the same place.
  */
 import { z } from 'zod';
-import type { AtifTrajectory } from '../../trajectory/atif.js';
-import type { ChatCompletionTool } from '../../llm/client.js';
-import type { ErrorKind } from '../../errors.js';
-import type { VerifyResult } from '../../verify/result.js';
+import type { AtifTrajectory } from '../trace/atif.js';
+import type { ChatCompletionTool } from '../llm/client.js';
+import type { ErrorKind } from '../errors.js';
+import type { VerifyResult } from '../verify/result.js';
 
 /** `{task_id}` picks a task; `{seed}` picks one deterministically (same seed, same pool → same task). */
 export const ResetRequest = z

@@ -10,11 +10,11 @@
 import { relative } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import pLimit from 'p-limit';
-import { ResultLine, type RunManifest } from '../runs/records.js';
-import type { ResultsWriter } from '../runs/store.js';
-import { trialDirOf } from '../runs/trial.js';
-import type { Task } from '../task/task.js';
-import { checkRedis, redisConnection, TRIAL_JOB_OPTIONS, TRIAL_QUEUE, trialJobId, type TrialJob } from './queue.js';
+import { ResultLine, type RunManifest } from '../records.js';
+import type { ResultsWriter } from '../store.js';
+import { trialDirOf } from '../trial.js';
+import type { Task } from '../../task/task.js';
+import { checkRedis, redisConnection, TRIAL_JOB_OPTIONS, TRIAL_QUEUE, trialJobId, type TrialJob } from './jobs.js';
 
 export interface QueueRunOptions {
   redis: string;
