@@ -1,5 +1,6 @@
 /** Terminal conventions: colour only on a TTY without NO_COLOR, exit codes that mean something. */
 import pc from 'picocolors';
+import type { TaskLoadError } from '../core/errors.js';
 
 export const EXIT = {
   ok: 0,
@@ -40,4 +41,9 @@ export function fail(msg: string): void {
  */
 export function usageExit(err: { exitCode: number }): never {
   process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+}
+
+/** Tasks that could not be loaded: one line per problem, each with file:line:column. */
+export function printLoadErrors(errors: readonly TaskLoadError[]): void {
+  for (const e of errors) for (const line of e.message.split('\n')) process.stderr.write(`${colors.red('task error:')} ${line}\n`);
 }

@@ -1,11 +1,17 @@
 /** Typed errors that carry their context. `kind` says who is at fault, which decides retries. */
-export type ErrorKind =
-  | 'task' // the task's own files are malformed (bad YAML, schema, missing reward.sh)
-  | 'verifier' // the task's verifier crashed or printed garbage
-  | 'harness' // our infrastructure failed (sandbox, missing interpreter): retried, counted apart
-  | 'usage' // the user asked for something impossible
-  | 'not_judged' // only an LLM rubric could score this and no judge ran
-  | 'judge'; // the LLM rubric judge failed (model error after retries, invalid answer after the repair)
+import { z } from 'zod';
+
+/**
+ * Who is at fault (written into results.jsonl and verify.json, so one schema):
+ * task — the task's own files are malformed (bad YAML, schema, missing reward.sh);
+ * verifier — the task's verifier crashed or printed garbage;
+ * harness — our infrastructure failed (sandbox, missing interpreter): retried, counted apart;
+ * usage — the user asked for something impossible;
+ * not_judged — only an LLM rubric could score this and no judge ran;
+ * judge — the LLM rubric judge failed (model error after retries, invalid answer after the repair).
+ */
+export const ErrorKind = z.enum(['task', 'verifier', 'harness', 'usage', 'not_judged', 'judge']);
+export type ErrorKind = z.infer<typeof ErrorKind>;
 
 export class ClawgymError extends Error {
   readonly kind: ErrorKind;

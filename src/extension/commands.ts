@@ -6,6 +6,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors.js';
+import { readTrialVerify, runPaths } from '../core/runs/folder.js';
 import { readResults } from '../core/runs/store.js';
 import { reviewFileOf, StaleFileError, writeReview } from '../core/task/review.js';
 import type { ReviewStatus } from '../core/task/schema.js';
@@ -17,7 +18,7 @@ import { verifyArgv, type CliLocation } from './model/cli.js';
 import type { ReviewFilter, TaskEntry } from './model/task-tree.js';
 import { verificationState } from './model/verification.js';
 import type { TaskIndex } from './task-index.js';
-import { readVerify, runInTerminal, type RunStatus } from './terminal-run.js';
+import { runInTerminal, type RunStatus } from './terminal-run.js';
 import type { VerificationPanels } from './verification-panel.js';
 import type { RunTreeNode, RunsView } from './views/runs-view.js';
 import type { TaskTreeNode, TasksView } from './views/tasks-view.js';
@@ -105,9 +106,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   };
 
   const showTrial = (runDir: string, trialDir: string, taskId: string) => {
-    const v = readVerify(trialDir);
+    const v = readTrialVerify(trialDir);
     if (!v) return void vscode.window.showWarningMessage(`ClawGym: no verify.json in ${trialDir} yet.`);
-    const line = readResults(join(runDir, 'results.jsonl')).results.find((r) => join(runDir, r.trial_dir) === trialDir);
+    const line = readResults(runPaths(runDir).results).results.find((r) => join(runDir, r.trial_dir) === trialDir);
     panels.show(verificationState(v, { kind: 'trial', runId: basename(runDir), trialDir, agent: line?.agent ?? '?', attempt: line?.attempt ?? 1 }, line));
     log.info(`verification of ${taskId}: ${trialDir}`);
   };
@@ -287,7 +288,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         dir = pick?.dir;
       }
       if (!dir) return;
-      const html = join(dir, 'report.html');
+      const html = runPaths(dir).reportHtml;
       if (!existsSync(html)) return void vscode.window.showWarningMessage('ClawGym: this run has no report yet (it is written when the run ends).');
       await vscode.env.openExternal(vscode.Uri.file(html));
     }),

@@ -14,6 +14,7 @@ import { userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors.js';
+import { readTrialVerify, runPaths } from '../core/runs/folder.js';
 import { readResults } from '../core/runs/store.js';
 import { reviewFileOf, StaleFileError, writeReview } from '../core/task/review.js';
 import type { ReviewStatus } from '../core/task/schema.js';
@@ -21,7 +22,7 @@ import { hasSolution, type Task } from '../core/task/task.js';
 import { AGENT_KINDS, parseWebviewMessage, type AgentKind, type HostMessage, type PanelAgent, type ReviewDecision, type ReviewState } from '../protocol/review.js';
 import { baseFolder, settings } from './config.js';
 import { latestRunsByKind, pinStatuses, queueStep, queueView, reviewQueue, reviewState, type ReviewInputs, type SelectedRun, type TaskChanges } from './model/review.js';
-import { listWorkspace, readNativeTask, readTaskRuns, readVerifyFile, taskChanges, type WorkspaceListing } from './model/review-data.js';
+import { listWorkspace, readNativeTask, readTaskRuns, taskChanges, type WorkspaceListing } from './model/review-data.js';
 import type { TaskEntry } from './model/task-tree.js';
 import { verificationState } from './model/verification.js';
 import type { TaskIndex } from './task-index.js';
@@ -153,7 +154,7 @@ export class ReviewPanels implements vscode.Disposable {
     const runs = Object.fromEntries(
       AGENT_KINDS.map((k) => {
         const selected = p.runs[k];
-        return [k, { selected, verify: selected ? readVerifyFile(join(selected.run.runDir, selected.latest.trial_dir)) : undefined }];
+        return [k, { selected, verify: selected ? readTrialVerify(join(selected.run.runDir, selected.latest.trial_dir)) : undefined }];
       }),
     ) as ReviewInputs['runs'];
     const rel = relative(baseFolder(), task.source);
@@ -307,9 +308,9 @@ export class ReviewPanels implements vscode.Disposable {
     const sel = p.runs[kind];
     if (!sel) return;
     const trialDir = join(sel.run.runDir, sel.latest.trial_dir);
-    const v = readVerifyFile(trialDir);
+    const v = readTrialVerify(trialDir);
     if (!v) return void vscode.window.showWarningMessage(`ClawGym: no verify.json in ${trialDir}.`);
-    const line = readResults(join(sel.run.runDir, 'results.jsonl')).results.find((r) => r.trial_dir === sel.latest.trial_dir) ?? sel.latest;
+    const line = readResults(runPaths(sel.run.runDir).results).results.find((r) => r.trial_dir === sel.latest.trial_dir) ?? sel.latest;
     this.d.verification.show(verificationState(v, { kind: 'trial', runId: sel.run.runId, trialDir, agent: line.agent, attempt: line.attempt }, line));
   }
 

@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors.js';
+import { TRIAL_FILES } from '../core/runs/folder.js';
 import { WorkspaceSnapshots } from '../core/workspace/snapshots.js';
 
 export const SNAPSHOT_SCHEME = 'clawgym-snapshot';
@@ -33,7 +34,7 @@ export class SnapshotDocuments implements vscode.TextDocumentContentProvider {
     const commit = q.get('commit') ?? '';
     const path = uri.path.replace(/^\/+/, '');
     // Only trial snapshot repositories, never an arbitrary git directory named in a link.
-    if (basename(repo) !== 'snapshots.git') throw new Error(`not a ClawGym snapshot repository: ${repo}`);
+    if (basename(repo) !== TRIAL_FILES.snapshots) throw new Error(`not a ClawGym snapshot repository: ${repo}`);
     if (!commit) return '';
     let r = this.repos.get(repo);
     if (!r) this.repos.set(repo, (r = WorkspaceSnapshots.open(repo)));

@@ -3,15 +3,15 @@
  * and can stop it), with the trial's events.jsonl followed for live progress in the status bar.
  * Shell integration runs the command when the terminal offers it; otherwise sendText.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { newRunId } from '../core/runs/run.js';
+import { newRunId, readTrialVerify, runPaths, trialDirOf, trialFile } from '../core/runs/folder.js';
 import { readResults } from '../core/runs/store.js';
 import type { ResultLine } from '../core/runs/records.js';
-import { VerifyResult } from '../core/verify/result.js';
+import type { VerifyResult } from '../core/verify/result.js';
 import { baseFolder, settings } from './config.js';
-import { runArgv, shellQuote, type CliLocation } from './model/cli.js';
+import { shellLine } from '../core/shell.js';
+import { runArgv, type CliLocation } from './model/cli.js';
 import { JsonlTail } from './model/events-tail.js';
 import type { TaskEntry } from './model/task-tree.js';
 
@@ -64,13 +64,6 @@ function shellIntegrationOf(t: vscode.Terminal, ms = 3000): Promise<vscode.Termi
   });
 }
 
-export function readVerify(trialDir: string): VerifyResult | undefined {
-  const f = join(trialDir, 'verify.json');
-  if (!existsSync(f)) return undefined;
-  const r = VerifyResult.safeParse(JSON.parse(readFileSync(f, 'utf8')));
-  return r.success ? r.data : undefined;
-}
-
 export async function runInTerminal(
   o: { task: TaskEntry; agent: string; cli: CliLocation; env: Record<string, string>; log: vscode.LogOutputChannel; status: RunStatus },
 ): Promise<TrialOutcome | undefined> {
@@ -78,7 +71,7 @@ export async function runInTerminal(
   const runId = newRunId(o.agent);
   const runDir = join(s.runsDir, runId);
   const argv = runArgv(o.cli, { taskSources: [o.task.source], taskIds: [o.task.id], agent: o.agent, out: runDir, sandbox: s.sandbox, command: s.agentCommand || undefined, model: s.model || undefined });
-  const line = shellQuote(argv);
+  const line = shellLine(argv);
   const terminal = vscode.window.createTerminal({
     name: `ClawGym: ${o.task.id}`,
     cwd: baseFolder(),
@@ -91,10 +84,10 @@ export async function runInTerminal(
   if (si) si.executeCommand(line);
   else terminal.sendText(line, true);
 
-  const trialDir = join(runDir, 'trials', o.task.id, '1');
+  const trialDir = trialDirOf(runDir, o.task.id, 1);
   const key = runId;
   o.status.set(key, `ClawGym: ${o.task.id} — starting`);
-  const events = new JsonlTail(join(trialDir, 'events.jsonl'), (e) => {
+  const events = new JsonlTail(trialFile(trialDir, 'events'), (e) => {
     const ev = e as { type?: string; phase?: string; state?: string; id?: string };
     if (ev.type === 'phase' && ev.state === 'start') o.status.set(key, `ClawGym: ${o.task.id} — ${ev.phase}`);
     if (ev.type === 'check') o.status.set(key, `ClawGym: ${o.task.id} — verify (${ev.id})`);
@@ -102,10 +95,10 @@ export async function runInTerminal(
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `ClawGym: ${o.task.id}` }, () =>
       new Promise<TrialOutcome | undefined>((resolve) => {
-        const results = join(runDir, 'results.jsonl');
+        const results = runPaths(runDir).results;
         const check = (): boolean => {
           const found = readResults(results).results.find((r) => r.task_id === o.task.id);
-          if (found) done({ runDir, trialDir: join(runDir, found.trial_dir), line: found, verify: readVerify(join(runDir, found.trial_dir)) });
+          if (found) done({ runDir, trialDir: join(runDir, found.trial_dir), line: found, verify: readTrialVerify(join(runDir, found.trial_dir)) });
           return !!found;
         };
         const done = (v: TrialOutcome | undefined) => {

@@ -7,14 +7,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { newRunId } from '../core/runs/run.js';
+import { newRunId, readTrialVerify, trialFile } from '../core/runs/folder.js';
 import { ResultLine } from '../core/runs/records.js';
 import { baseFolder, settings } from './config.js';
 import { runArgv, type CliLocation } from './model/cli.js';
 import { buildTaskTree, type TaskEntry } from './model/task-tree.js';
 import { failingChecks } from './model/verification.js';
 import type { TaskIndex } from './task-index.js';
-import { readVerify, type RunStatus } from './terminal-run.js';
+import type { RunStatus } from './terminal-run.js';
 
 export interface TestingDeps {
   index: TaskIndex;
@@ -185,7 +185,7 @@ export class TaskTests implements vscode.Disposable {
 
   private report(run: vscode.TestRun, item: vscode.TestItem, line: ResultLine, runDir: string): void {
     const trialDir = join(runDir, line.trial_dir);
-    const verifyUri = vscode.Uri.file(join(trialDir, 'verify.json'));
+    const verifyUri = vscode.Uri.file(trialFile(trialDir, 'verify'));
     run.appendOutput(`${line.task_id}: reward ${line.reward.toFixed(2)} — ${verifyUri.fsPath}\r\n`, undefined, item);
     if (line.passed) return run.passed(item, line.timings.total_ms);
     if (line.error) {
@@ -194,7 +194,7 @@ export class TaskTests implements vscode.Disposable {
       m.contextValue = TRIAL_MESSAGE;
       return run.errored(item, m, line.timings.total_ms);
     }
-    const v = readVerify(trialDir);
+    const v = readTrialVerify(trialDir);
     const checks = v ? failingChecks(v) : [];
     const messages = checks.length
       ? checks.map((c) => {

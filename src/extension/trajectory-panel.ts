@@ -7,9 +7,10 @@
  * A step's diff is `vscode.diff` over two read-only snapshot documents (snapshotDocuments.ts).
  */
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors.js';
+import { trialFile } from '../core/runs/folder.js';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/trajectory.js';
 import { settings } from './config.js';
 import { JsonlTail } from './model/events-tail.js';
@@ -231,7 +232,7 @@ function trialPicks(): Array<vscode.QuickPickItem & { path?: string }> {
   for (const run of listRuns(settings().runsDir)) {
     for (const t of listTrials(run.dir)) {
       const live = t.state === 'running';
-      if (!existsSync(join(t.dir, 'trajectory.json')) && !(live && existsSync(join(t.dir, 'events.jsonl')))) continue;
+      if (!existsSync(trialFile(t.dir, 'trajectory')) && !(live && existsSync(trialFile(t.dir, 'events')))) continue;
       items.push({ label: `${t.taskId} #${t.attempt}`, description: `${run.runId} · ${run.agent} · ${live ? 'running' : t.state}`, path: t.dir });
     }
   }

@@ -56,7 +56,8 @@ export function diagnose(td: TaskDocument, fs: FsView): Diagnostic[] {
 /** The source range of a node, cut at the end of its first line: a whole block underlined helps nobody. */
 export function rangeOf(td: TaskDocument, span: readonly [number, number] | undefined): Range {
   const text = td.doc.getText();
-  let [a, b] = span ?? [0, 0];
+  const [a, b0] = span ?? [0, 0];
+  let b = b0;
   const eol = text.indexOf('\n', a);
   if (eol >= 0 && eol < b) b = eol;
   while (b > a && /\s/.test(text[b - 1]!)) b--;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { ResultLine, RunManifest } from '../../src/core/runs/records.js';
 import type { Task } from '../../src/core/task/task.js';
 import type { VerifyResult } from '../../src/core/verify/result.js';
-import { exactGlob, runArgv, shellQuote, verifyArgv } from '../../src/extension/model/cli.js';
+import { exactGlob, runArgv, verifyArgv } from '../../src/extension/model/cli.js';
+import { shellLine } from '../../src/core/shell.js';
 import { JsonlTail } from '../../src/extension/model/events-tail.js';
 import { listRuns, listTrials } from '../../src/extension/model/runs.js';
 import { buildTaskTree, poolOf, taskEntry, UNCATEGORIZED } from '../../src/extension/model/task-tree.js';
@@ -149,7 +150,7 @@ test('CLI command lines: exact --include globs, quoting, no key on the command l
   assert.deepEqual(claw.slice(-6), ['--agent', 'claw', '--out', '/r', '--model', 'm1']);
   assert.ok(!runArgv(loc, { taskSources: ['/t/a'], taskIds: ['a'], agent: 'oracle', model: 'm1', out: '/r', sandbox: 'bwrap' }).includes('--model'));
   assert.deepEqual(verifyArgv({ ...loc, cliPath: '/usr/bin/clawgym' }, '/t/a', '/w', 'none'), ['/usr/bin/clawgym', 'verify', '/t/a', '/w', '--json', '--sandbox', 'none']);
-  assert.equal(shellQuote(['node', '/a b/cli.cjs', "it's", '--x=1']), `node '/a b/cli.cjs' 'it'\\''s' --x=1`);
+  assert.equal(shellLine(['node', '/a b/cli.cjs', "it's", '--x=1']), `node '/a b/cli.cjs' 'it'\\''s' --x=1`);
   assert.ok(!argv.join(' ').includes('KEY'));
 });
 

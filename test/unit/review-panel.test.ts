@@ -26,7 +26,8 @@ import {
   type TaskChanges,
   type TaskRun,
 } from '../../src/extension/model/review.js';
-import { listWorkspace, readNativeTask, readTaskRuns, readVerifyFile, taskChanges } from '../../src/extension/model/review-data.js';
+import { listWorkspace, readNativeTask, readTaskRuns, taskChanges } from '../../src/extension/model/review-data.js';
+import { readTrialVerify } from '../../src/core/runs/folder.js';
 import { taskEntry, type TaskEntry } from '../../src/extension/model/task-tree.js';
 import { parseWebviewMessage, ReviewState } from '../../src/protocol/review.js';
 import { tempDir, writeTask } from '../helpers.js';
@@ -361,10 +362,10 @@ test('runs of a task are read from the runs folder; a results.jsonl that grows i
   assert.deepEqual(found.map((r) => [r.runId, r.model]).sort(), [['r-claw', 'm1'], ['r-oracle', undefined]]);
   const sel = latestRunsByKind(found, { source: '/pool/demo' });
   assert.equal(sel.model?.latest.reward, 0.25);
-  assert.deepEqual(readVerifyFile(join(r1, 'trials', 'demo', '1'))?.code.checks.map((c) => c.id), ['a']);
-  assert.equal(readVerifyFile(join(r2, 'trials', 'demo', '1')), undefined, 'no verify.json');
+  assert.deepEqual(readTrialVerify(join(r1, 'trials', 'demo', '1'))?.code.checks.map((c) => c.id), ['a']);
+  assert.equal(readTrialVerify(join(r2, 'trials', 'demo', '1')), undefined, 'no verify.json');
   writeFileSync(join(r1, 'trials', 'demo', '1', 'verify.json'), '{"not":"a verify result"}');
-  assert.equal(readVerifyFile(join(r1, 'trials', 'demo', '1')), undefined, 'not a verification result');
+  assert.equal(readTrialVerify(join(r1, 'trials', 'demo', '1')), undefined, 'not a verification result');
   assert.deepEqual(readTaskRuns(join(runs, 'missing'), 'demo'), []);
 });
 

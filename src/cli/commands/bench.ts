@@ -11,9 +11,10 @@ import { checkBench, formatBenchCheck } from '../../core/bench/check.js';
 import { BENCH_REQUIREMENTS, readManifest, type BenchRequirement } from '../../core/bench/manifest.js';
 import { readRunFolder } from '../../core/runs/folder.js';
 import { terminalSafe } from '../../core/runs/report.js';
-import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
 import { parseQuotas } from '../../core/synth/filter/quota.js';
 import { EXIT, printJson, usageExit, useColor, warn } from '../output.js';
+import { onInterrupt } from '../interrupt.js';
+import { openSandbox, sandboxOption } from '../sandbox-option.js';
 import { collect, wholeNumber } from '../options.js';
 
 function parseRequire(spec: string): BenchRequirement[] {
@@ -45,21 +46,12 @@ export function registerBench(program: Command): void {
     .option('--bench-version <v>', "the bench's own version, recorded in bench.yaml", '1')
     .addOption(new Option('--keep <how>', 'original: folder formats (native, ClawGym, Harbor) copied as they are, others made native; native: every task made native').choices(['original', 'native']).default('original'))
     .option('-c, --concurrency <n>', 'trials at once for the nop/oracle runs (default: number of cores)', wholeNumber(1))
-    .addOption(new Option('--sandbox <mode>', 'bwrap (isolated) or none (no isolation: only when you mean it)').choices(['bwrap', 'none']).default('bwrap'))
+    .addOption(sandboxOption('where the nop/oracle runs go'))
     .option('--json', 'print the manifest and the build report as JSON')
     .action(async (o) => {
       const require = parseRequire(String(o.require));
-      const sandbox = () => {
-        if (o.sandbox === 'none') warn(NO_SANDBOX_WARNING);
-        return getSandbox(o.sandbox);
-      };
-      const ac = new AbortController();
-      const onSig = () => {
-        ac.abort();
-        process.stderr.write('\ninterrupted: rerun the same command to continue the nop/oracle runs\n');
-      };
-      process.on('SIGINT', onSig);
-      process.on('SIGTERM', onSig);
+      const sandbox = () => openSandbox(o.sandbox);
+      const interrupt = onInterrupt('interrupted: rerun the same command to continue the nop/oracle runs');
       try {
         const { manifest, report, interrupted } = await buildBench({
           from: o.from,
@@ -75,7 +67,7 @@ export function registerBench(program: Command): void {
           keep: o.keep,
           concurrency: o.concurrency ?? availableParallelism(),
           sandbox,
-          hooks: { signal: ac.signal },
+          hooks: { signal: interrupt.signal },
           onStep: o.json ? undefined : (s, n) => process.stderr.write(`${s}: ${n} task(s)…\n`),
         });
         if (interrupted || !manifest) {
@@ -96,8 +88,7 @@ export function registerBench(program: Command): void {
         }
         if (report.shortfall) warn(`warning: asked for ${o.size} task(s), only ${manifest.tasks.length} meet the requirements and quotas`);
       } finally {
-        process.off('SIGINT', onSig);
-        process.off('SIGTERM', onSig);
+        interrupt.dispose();
       }
     });
 

@@ -3,11 +3,12 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
 import { filterPool } from '../../core/synth/filter/filter.js';
 import { parseQuotas } from '../../core/synth/filter/quota.js';
 import { FILTER_NAMES, formatFilterReport } from '../../core/synth/filter/report.js';
-import { EXIT, printJson, warn } from '../output.js';
+import { EXIT, printJson } from '../output.js';
+import { onInterrupt } from '../interrupt.js';
+import { openSandbox, sandboxOption } from '../sandbox-option.js';
 import { collect, fraction, positiveInt } from '../options.js';
 
 export function registerFilter(program: Command): void {
@@ -22,22 +23,15 @@ export function registerFilter(program: Command): void {
     .addOption(new Option('--dedup-on <what>', 'a duplicate has a near-identical instruction, workspace, or both').choices(['both', 'instruction', 'workspace']).default('both'))
     .option('--list', 'only list the admitted tasks (admitted.txt), do not copy them')
     .option('-c, --concurrency <n>', 'trials at once (default: number of cores)', positiveInt)
-    .addOption(new Option('--sandbox <mode>', 'bwrap (isolated) or none (no isolation: only when you mean it)').choices(['bwrap', 'none']).default('bwrap'))
+    .addOption(sandboxOption('where the nop/oracle runs go'))
     .option('--json', 'print filter-report.json')
     .action(async (pool: string[], o) => {
       const require = String(o.require).split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = require.filter((r) => !(FILTER_NAMES as readonly string[]).includes(r));
       if (unknown.length) throw new UsageError(`unknown filter(s) ${unknown.join(', ')} (known: ${FILTER_NAMES.join(', ')})`);
       const needsRuns = require.some((r) => r !== 'schema' && r !== 'dedup');
-      if (needsRuns && o.sandbox === 'none') warn(NO_SANDBOX_WARNING);
-      const sandbox = needsRuns ? await getSandbox(o.sandbox) : undefined;
-      const ac = new AbortController();
-      const onSig = () => {
-        ac.abort();
-        process.stderr.write('\ninterrupted: rerun the same command to continue\n');
-      };
-      process.on('SIGINT', onSig);
-      process.on('SIGTERM', onSig);
+      const sandbox = needsRuns ? await openSandbox(o.sandbox) : undefined;
+      const interrupt = onInterrupt('interrupted: rerun the same command to continue');
       try {
         const { report, interrupted } = await filterPool({
           paths: pool.map((p) => resolve(p)),
@@ -49,7 +43,7 @@ export function registerFilter(program: Command): void {
           concurrency: o.concurrency ?? availableParallelism(),
           sandbox,
           copy: !o.list,
-          signal: ac.signal,
+          signal: interrupt.signal,
           onStep: o.json ? undefined : (f, n) => process.stderr.write(`${f}${n ? `: ${n} task(s)` : ''}…\n`),
         });
         if (interrupted) {
@@ -59,8 +53,7 @@ export function registerFilter(program: Command): void {
         if (o.json) printJson(report);
         else process.stdout.write(`${formatFilterReport(report)}\nreport: ${resolve(o.out, 'filter-report.json')}\n`);
       } finally {
-        process.off('SIGINT', onSig);
-        process.off('SIGTERM', onSig);
+        interrupt.dispose();
       }
     });
 }

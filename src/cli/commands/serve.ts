@@ -1,13 +1,14 @@
 /** `clawgym serve env`: the tasks of a pool or bench as an RL environment over HTTP. */
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import { type Command } from 'commander';
 import { EnvServer } from '../../core/rl/server.js';
 import { filterTasks } from '../../core/runs/run.js';
-import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
 import { loadTasks } from '../../core/task/load.js';
 import { UsageError } from '../../core/errors.js';
 import { RubricJudge } from '../../core/verify/judge.js';
-import { colors, EXIT, printJson, warn } from '../output.js';
+import { colors, EXIT, printJson } from '../output.js';
+import { serveUntilInterrupted } from '../interrupt.js';
+import { openSandbox, sandboxOption } from '../sandbox-option.js';
 import { collect, port, positiveInt, positiveNumber } from '../options.js';
 
 
@@ -29,7 +30,7 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'LLM config file for the judge')
     .option('--work-dir <dir>', 'where episode and rollout folders are made (default: a temporary folder)')
     .option('--keep', 'keep episode and rollout folders after they end (workspace, transcript, trajectory)')
-    .addOption(new Option('--sandbox <mode>', 'bwrap (isolated) or none (no isolation: only when you mean it)').choices(['bwrap', 'none']).default('bwrap'))
+    .addOption(sandboxOption('where episodes run'))
     .option('--json', 'print a JSON line when listening')
     .option('--quiet', 'no request log on stderr')
     .action(async (o) => {
@@ -39,8 +40,7 @@ export function registerServe(program: Command): void {
       if (!tasks.length) throw new UsageError('no tasks to serve');
       if (o.judgeBaseUrl && !o.judgeModel) throw new UsageError('--judge-base-url needs --judge-model <name>');
       const judge = o.judgeModel ? RubricJudge.fromSpec({ model: o.judgeModel, ...(o.judgeBaseUrl ? { base_url: o.judgeBaseUrl } : {}), ...(o.config ? { config: resolve(o.config) } : {}) }) : undefined;
-      if (o.sandbox === 'none') warn(NO_SANDBOX_WARNING);
-      const sandbox = await getSandbox(o.sandbox);
+      const sandbox = await openSandbox(o.sandbox);
       const server = new EnvServer({
         tasks,
         sandbox,
@@ -55,15 +55,7 @@ export function registerServe(program: Command): void {
       const url = await server.listen(o.port, o.host);
       if (o.json) printJson({ event: 'listening', url, tasks: tasks.length, max_episodes: o.maxEpisodes, idle_timeout_s: o.idleTimeout });
       else process.stderr.write(`clawgym env server: ${url} — ${tasks.length} task(s), ${o.maxEpisodes} episode slot(s), idle timeout ${o.idleTimeout} s\n`);
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void server.close().then(done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await serveUntilInterrupted(() => server.close(), 'stopping the env server: closing every episode (Ctrl-C again to stop now)');
       process.exitCode = errors.length ? EXIT.taskErrors : EXIT.ok;
     });
 }

@@ -4,33 +4,47 @@
  */
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ClawgymError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { LlmClient } from '../../core/llm/client.js';
 import { resolveLlmSettings } from '../../core/llm/config.js';
-import { getSandbox, NO_SANDBOX_WARNING } from '../../core/sandbox/probe.js';
 import { bundledPersonas, loadPersonasJsonl, type Persona } from '../../core/synth/personas.js';
 import { formatFunnel, runPipeline } from '../../core/synth/pipeline/pipeline.js';
 import { bundledSkillsDir, loadSkills } from '../../core/synth/skills.js';
 import { bundledTaxonomy } from '../../core/synth/taxonomy.js';
 import { FAMILIES } from '../../core/synth/procedural/families/index.js';
 import { generateProcedural } from '../../core/synth/procedural/generate.js';
-import { EXIT, printJson, warn } from '../output.js';
+import { EXIT, printJson } from '../output.js';
 import { createCounter } from '../progress.js';
-import { positiveInt, wholeNumber } from '../options.js';
+import { onInterrupt } from '../interrupt.js';
+import { fraction, positiveInt, wholeNumber } from '../options.js';
+import { openSandbox, sandboxOption } from '../sandbox-option.js';
 
-async function synthWithLlm(o: Record<string, any>, personas: Persona[]): Promise<void> {
-  if (!(o.dedupThreshold > 0 && o.dedupThreshold <= 1)) throw new ClawgymError('usage', '--dedup-threshold must be in (0, 1]');
+/** The flags of `synth` (commander has parsed and checked each). */
+interface SynthFlags {
+  route: 'procedural' | 'persona' | 'skill';
+  n: number;
+  seed: number;
+  out: string;
+  families?: string;
+  personas?: string;
+  model?: string;
+  baseUrl?: string;
+  config?: string;
+  concurrency?: number;
+  skills?: string;
+  maxDrafts?: number;
+  verifierAttempts: number;
+  dedupThreshold: number;
+  sandbox: 'bwrap' | 'none';
+  json?: boolean;
+  progress: boolean;
+}
+
+async function synthWithLlm(o: SynthFlags & { route: 'persona' | 'skill' }, personas: Persona[]): Promise<void> {
   const client = new LlmClient(resolveLlmSettings({ model: o.model, baseUrl: o.baseUrl, configPath: o.config ? resolve(o.config) : undefined }));
-  if (o.sandbox === 'none') warn(NO_SANDBOX_WARNING);
-  const sandbox = await getSandbox(o.sandbox);
+  const sandbox = await openSandbox(o.sandbox);
   const skills = o.route === 'skill' ? loadSkills(o.skills ? resolve(o.skills) : bundledSkillsDir()) : undefined;
-  const ac = new AbortController();
-  const onSig = () => {
-    ac.abort();
-    process.stderr.write('\ninterrupted: rerun the same command to continue\n');
-  };
-  process.on('SIGINT', onSig);
-  process.on('SIGTERM', onSig);
+  const interrupt = onInterrupt('interrupted: rerun the same command to continue');
   try {
     const { funnel, interrupted } = await runPipeline({
       route: o.route,
@@ -46,15 +60,14 @@ async function synthWithLlm(o: Record<string, any>, personas: Persona[]): Promis
       maxDrafts: o.maxDrafts,
       verifierAttempts: o.verifierAttempts,
       dedupThreshold: o.dedupThreshold,
-      signal: ac.signal,
+      signal: interrupt.signal,
       onEvent: o.json || !o.progress ? undefined : (e) => process.stderr.write(`${e.id} ${e.stage}: ${e.status === 'ok' ? 'ok' : `dropped (${e.kind}: ${(e.reason ?? '').split('\n')[0]})`}\n`),
     });
     if (o.json) printJson(funnel);
     else process.stdout.write(`${formatFunnel(funnel)}\nfunnel: ${resolve(o.out, 'funnel.json')}\n`);
     if (interrupted) process.exitCode = EXIT.interrupted;
   } finally {
-    process.off('SIGINT', onSig);
-    process.off('SIGTERM', onSig);
+    interrupt.dispose();
   }
 }
 
@@ -75,18 +88,18 @@ export function registerSynth(program: Command): void {
     .option('--skills <dir>', 'skill: a folder of <skill>/SKILL.md (OpenClaw format) instead of the bundled skills')
     .option('--max-drafts <n>', 'persona/skill: stop after this many drafts (default 3 × n)', positiveInt)
     .option('--verifier-attempts <n>', 'persona/skill: verifier repair attempts per draft', positiveInt, 3)
-    .option('--dedup-threshold <x>', 'persona/skill: instruction Jaccard similarity that makes a draft a near-duplicate', (v) => Number(v), 0.8)
-    .addOption(new Option('--sandbox <mode>', 'persona/skill: where verifiers are tried: bwrap, or none (no isolation)').choices(['bwrap', 'none']).default('bwrap'))
+    .option('--dedup-threshold <x>', 'persona/skill: instruction Jaccard similarity that makes a draft a near-duplicate', fraction, 0.8)
+    .addOption(sandboxOption('persona/skill: where verifiers are tried'))
     .option('--json', 'print the summary as JSON')
     .option('--no-progress', 'no progress output')
-    .action(async (o) => {
+    .action(async (o: SynthFlags) => {
       const personas = o.personas ? loadPersonasJsonl(resolve(o.personas)) : bundledPersonas();
-      if (o.route !== 'procedural') return synthWithLlm(o, personas);
+      if (o.route !== 'procedural') return synthWithLlm({ ...o, route: o.route }, personas);
       let families = FAMILIES;
       if (o.families) {
         const want = String(o.families).split(',').map((s) => s.trim()).filter(Boolean);
         const unknown = want.filter((w) => !FAMILIES.some((f) => f.id === w));
-        if (unknown.length) throw new ClawgymError('usage', `unknown famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} (known: ${FAMILIES.map((f) => f.id).join(', ')})`);
+        if (unknown.length) throw new UsageError(`unknown famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} (known: ${FAMILIES.map((f) => f.id).join(', ')})`);
         families = FAMILIES.filter((f) => want.includes(f.id));
       }
       const counter = createCounter(o.json ? 'json' : !o.progress ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain', 'tasks', o.n);

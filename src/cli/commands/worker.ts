@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { type Command } from 'commander';
 import { safeRedisUrl } from '../../core/runs/queue/jobs.js';
 import { TrialWorker, type WorkerEvent } from '../../core/runs/queue/worker.js';
-import { EXIT, printJson, warn } from '../output.js';
+import { printJson } from '../output.js';
+import { serveUntilInterrupted } from '../interrupt.js';
 import { positiveInt } from '../options.js';
 
 function describe(e: WorkerEvent): string {
@@ -37,21 +38,8 @@ export function registerWorker(program: Command): void {
       };
       const worker = await TrialWorker.start({ redis: o.redis, concurrency, lockMs: o.lockMs, onEvent: say });
       say({ event: 'ready', redis: safeRedisUrl(o.redis), concurrency, pid: process.pid });
-      await new Promise<void>((done) => {
-        let stopping = false;
-        const stop = () => {
-          if (stopping) {
-            // The running trials' locks expire and other workers take them over.
-            warn('stopping now: running trials go back to the queue');
-            process.exit(EXIT.interrupted);
-          }
-          stopping = true;
-          process.stderr.write('stopping after the running trials (Ctrl-C again to stop now)\n');
-          void worker.close().then(done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      // A second Ctrl-C stops at once: the running trials' locks expire and other workers take them over.
+      await serveUntilInterrupted(() => worker.close(), 'stopping after the running trials (Ctrl-C again to stop now: they go back to the queue)');
       say({ event: 'stopped' });
     });
 }

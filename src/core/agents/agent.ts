@@ -5,13 +5,27 @@ import type { TranscriptWriter } from '../trace/transcript.js';
 import type { Owner } from '../workspace/copy.js';
 import type { EventLog } from '../trace/events.js';
 
+/** Where an agent writes its part of the trial folder (the run folder contract names them). */
+export interface AgentFiles {
+  /** ATIF trajectory. */
+  trajectory: string;
+  /** The agent's model calls (redacted JSON lines). */
+  calls: string;
+  /** Per-step git snapshots of the workspace. */
+  snapshots: string;
+  /** What a black-box agent is given (bound read-only into its sandbox). */
+  input: string;
+}
+
 export interface AgentContext {
   task: Task;
   sandbox: Sandbox;
   owner?: Owner;
   /** Host folder bound at task.spec.mount. */
   workspace: string;
+  /** The trial's working folder (scratch for the agent's own files, e.g. the oracle's solution copy). */
   trialDir: string;
+  files: AgentFiles;
   timeoutMs: number;
   events: EventLog;
   transcript: TranscriptWriter;

@@ -6,16 +6,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { shellQuote } from '../shell.js';
 import { chownTree, makeDirFor } from '../workspace/copy.js';
 import type { Agent } from './agent.js';
+import type { InstructionVia } from './spec.js';
 import { runAgentProcess } from './process.js';
 import { recordEndpoint, startTrialRecording, type RecordSettings } from './record.js';
-
-export type InstructionVia = 'arg' | 'file' | 'stdin';
-
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export function commandAgent(command: string, via?: InstructionVia, record?: RecordSettings): Agent {
   if (!command.trim()) throw new UsageError('--agent command needs --command "<shell command line>"');
@@ -28,12 +24,11 @@ export function commandAgent(command: string, via?: InstructionVia, record?: Rec
     name: 'command',
     async run(ctx) {
       const instruction = ctx.task.spec.instruction;
-      const io = join(ctx.trialDir, 'agent-input');
+      const io = ctx.files.input;
       await makeDirFor(io, ctx.owner);
       await writeFile(join(io, 'instruction.md'), instruction);
       if (ctx.owner) await chownTree(io, ctx.owner); // read by the sandbox uid, whatever the umask
       const line = command.replaceAll('{instruction}', shellQuote(instruction)).replaceAll('{instruction_file}', '/clawgym/instruction.md');
-      ctx.transcript.add('user', [{ type: 'text', text: instruction }]);
       const rec = record ? await startTrialRecording(ctx, record) : null;
       let r;
       try {

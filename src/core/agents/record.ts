@@ -17,7 +17,7 @@ import { FORWARDER_PORT, FORWARDER_PY } from '../llm/proxy/forwarder.js';
 import { RecordingProxy } from '../llm/proxy/proxy.js';
 import type { Bind } from '../sandbox/sandbox.js';
 import type { AgentContext } from './agent.js';
-import { shellQuote } from './command.js';
+import { shellQuote } from '../shell.js';
 
 export interface RecordSettings {
   /** Upstream base URL (else OPENAI_BASE_URL, the config file, or OpenAI). */
@@ -61,7 +61,7 @@ export async function startTrialRecording(ctx: AgentContext, s: RecordSettings):
     prices: endpoint.prices,
     extra: { task_id: ctx.task.spec.id },
   });
-  proxy.openSession(session, { calls: join(ctx.trialDir, 'llm', 'calls.jsonl'), trajectory: join(ctx.trialDir, 'trajectory.json') });
+  proxy.openSession(session, { calls: ctx.files.calls, trajectory: ctx.files.trajectory });
   let bridge: string | null = null;
   let base: string;
   let binds: Bind[] = [];

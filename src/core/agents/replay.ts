@@ -65,7 +65,7 @@ export function replayAgent(trajectoryPath: string): Agent {
         transcript: ctx.transcript,
         events: ctx.events,
         snapshots,
-        path: join(ctx.trialDir, 'trajectory.json'),
+        path: ctx.files.trajectory,
       });
       recorder.system(`Replay of trajectory ${source.session_id} (${trajectoryPath})`);
       recorder.user(ctx.task.spec.instruction);

@@ -10,8 +10,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { errorMessage, UsageError } from '../errors.js';
 import { loadConfigFile } from '../llm/config.js';
 import { secretsOf } from '../llm/redact.js';
-import { isRunFolder, readRunFolder } from '../runs/folder.js';
+import { isRunFolder, readRunFolder, trialFile } from '../runs/folder.js';
 import type { RunManifest } from '../runs/records.js';
+import { RECORDING_FILES } from '../llm/proxy/sessions.js';
 
 export interface SftSource {
   /** For messages and stats: which trial or recording. */
@@ -72,12 +73,12 @@ async function runSources(dir: string, minReward: number): Promise<{ sources: Sf
       continue;
     }
     const trial = join(run.dir, r.trial_dir);
-    const trajectory = join(trial, 'trajectory.json');
+    const trajectory = trialFile(trial, 'trajectory');
     if (!existsSync(trajectory)) {
       summary.without_trajectory++;
       continue;
     }
-    const calls = join(trial, 'llm', 'calls.jsonl');
+    const calls = trialFile(trial, 'calls');
     sources.push({ label: `${run.manifest.run_id}/${r.task_id}#${r.attempt}`, kind: 'trial', trajectory, calls: existsSync(calls) ? calls : null, reward: r.reward, secrets });
   }
   summary.sources = sources.length;
@@ -85,7 +86,7 @@ async function runSources(dir: string, minReward: number): Promise<{ sources: Sf
 }
 
 function recordingSource(file: string, secrets: string[]): SftSource {
-  const calls = join(dirname(file), 'calls.jsonl');
+  const calls = join(dirname(file), RECORDING_FILES.calls);
   return { label: `recording ${basename(dirname(file))}/${basename(file)}`, kind: 'recording', trajectory: file, calls: existsSync(calls) ? calls : null, reward: null, secrets };
 }
 

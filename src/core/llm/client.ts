@@ -17,7 +17,7 @@ import type { CallRecorder } from './recorder.js';
 import { REDACTED, secretsOf } from './redact.js';
 import { DEFAULT_RETRY, headersOf, retryAfterMs, withRetries, type RetryPolicy } from './retry.js';
 import { ChunkAssembler, reasoningOf, usageOf, type AssembledStream } from './stream.js';
-import type { ChatResult, LlmCallRecord, ModelToolCall, TokenUsage } from './types.js';
+import type { ChatResult, LlmCallRecord, ModelToolCall } from './types.js';
 
 export type { ChatCompletionMessageParam, ChatCompletionTool };
 

@@ -5,6 +5,7 @@
  * The episode keeps what a claw trial keeps — the OpenClaw transcript (transcript checks and
  * grade() read it) and an ATIF trajectory — so rewards and exports match a run's.
  */
+import { trialFile } from '../runs/folder.js';
 import { lchown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentContext } from '../agents/agent.js';
@@ -84,7 +85,7 @@ export class Episode {
     try {
       // Running as root, the sandbox drops to another uid: it must own what it works in.
       if (owner) await lchown(dir, owner.uid, owner.gid);
-      const ws = join(dir, 'workspace');
+      const ws = trialFile(dir, 'workspace');
       await mkdir(ws);
       for (const set of task.workspace) await materializeFileSet(set, ws, owner);
       if (owner) await lchown(ws, owner.uid, owner.gid);
@@ -92,14 +93,15 @@ export class Episode {
       transcript.add('user', [{ type: 'text', text: task.spec.instruction }]);
       const events = new EventLog(null);
       const timeoutMs = stepTimeoutMs(o);
-      const ctx: AgentContext = { task, sandbox, owner, workspace: ws, trialDir: dir, timeoutMs, events, transcript };
+      const files = { trajectory: trialFile(dir, 'trajectory'), calls: trialFile(dir, 'calls'), snapshots: trialFile(dir, 'snapshots'), input: trialFile(dir, 'agentInput') };
+      const ctx: AgentContext = { task, sandbox, owner, workspace: ws, trialDir: dir, files, timeoutMs, events, transcript };
       const { env, close } = await openToolEnv(ctx, performance.now() + timeoutMs, false);
       const recorder = new StepRecorder({
         trajectory: new TrajectoryBuilder(o.id, { name: 'clawgym-env', version: VERSION }),
         transcript,
         events,
         snapshots: null,
-        path: join(dir, 'trajectory.json'),
+        path: files.trajectory,
       });
       const prompt = systemPrompt(await loadWorkspaceContext(ws, task.spec.mount), task.spec.mount);
       recorder.system(prompt);
@@ -150,7 +152,7 @@ export class Episode {
       if (this.verified) return this.verified;
       if (this.state === 'closed') throw new EpisodeStateError(`episode ${this.id} is closed`);
       await this.stopTools();
-      const transcriptPath = join(this.dir, 'transcript.jsonl');
+      const transcriptPath = trialFile(this.dir, 'transcript');
       await writeFile(transcriptPath, this.transcript.toJsonl());
       const judge = this.o.judge;
       this.verified = await verifyWorkspace({
@@ -162,7 +164,7 @@ export class Episode {
         transcriptPath,
         timeoutMs: Math.max(60_000, stepTimeoutMs(this.o)),
         judge,
-        judgeCalls: judge ? new CallRecorder(join(this.dir, 'llm', 'judge-calls.jsonl'), judge.client.secrets) : undefined,
+        judgeCalls: judge ? new CallRecorder(trialFile(this.dir, 'judgeCalls'), judge.client.secrets) : undefined,
       });
       this.state = 'verified';
       return this.verified;
@@ -178,7 +180,7 @@ export class Episode {
       const t = this.recorder.trajectory;
       t.extra = { ...t.extra, task_id: this.task.spec.id, end_reason: reason, steps: this.steps, ...(this.verified ? { reward: this.verified.reward } : {}) };
       const trajectory = t.build();
-      if (this.o.keep) writeTrajectory(join(this.dir, 'trajectory.json'), trajectory);
+      if (this.o.keep) writeTrajectory(trialFile(this.dir, 'trajectory'), trajectory);
       else await rm(this.dir, { recursive: true, force: true });
       return trajectory;
     });

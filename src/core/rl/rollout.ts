@@ -7,6 +7,7 @@
  * this server's environment or config file (a caller could otherwise point base_url at itself and
  * collect our key). Trajectories are redacted of it, as every claw trajectory is.
  */
+import { trialFile } from '../runs/folder.js';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ export async function runRollout(o: RolloutOptions): Promise<RolloutResponse> {
         error: line.error,
         error_kind: line.error_kind,
         end_reason: line.agent_exit?.end_reason ?? null,
-        trajectory: await readTrajectory(join(runDir, line.trial_dir, 'trajectory.json')),
+        trajectory: await readTrajectory(trialFile(join(runDir, line.trial_dir), 'trajectory')),
       });
     }
     const response: RolloutResponse = {

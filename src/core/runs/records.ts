@@ -3,10 +3,11 @@
  * asked, `results.jsonl` holds one line per finished trial — append-only, the resume point.
  */
 import { z } from 'zod';
+import { AgentSpec } from '../agents/spec.js';
+import { ErrorKind } from '../errors.js';
 import { LlmUsageTotals } from '../llm/usage.js';
 import { JudgeSpec } from '../verify/judge-spec.js';
 
-export const ErrorKindSchema = z.enum(['task', 'verifier', 'harness', 'usage', 'not_judged', 'judge']);
 
 export const PhaseTimings = z.object({
   setup_ms: z.number(),
@@ -23,7 +24,7 @@ export const ResultLine = z.object({
   passed: z.boolean(),
   /** null, or what went wrong (the agent failing the task is not an error). */
   error: z.string().nullable(),
-  error_kind: ErrorKindSchema.nullable(),
+  error_kind: ErrorKind.nullable(),
   category: z.string().nullable(),
   agent: z.string(),
   /** How the agent process ended. */
@@ -60,21 +61,8 @@ export const RunManifest = z.object({
   include: z.array(z.string()),
   exclude: z.array(z.string()),
   tasks: z.array(RunTaskRef),
-  agent: z.object({
-    name: z.string(),
-    command: z.string().optional(),
-    instruction_via: z.enum(['arg', 'file', 'stdin']).optional(),
-    // LLM agents. Never a key: resume reads it again from the environment or the config file.
-    model: z.string().optional(),
-    base_url: z.string().optional(),
-    config: z.string().optional(),
-    max_steps: z.number().int().positive().optional(),
-    max_tokens: z.number().int().positive().optional(),
-    stream: z.boolean().optional(),
-    trajectory: z.string().optional(),
-    /** command: model calls recorded through a per-trial proxy. */
-    record: z.boolean().optional(),
-  }),
+  /** The agent (never a key: resume reads it again from the environment or the config file). */
+  agent: AgentSpec,
   /** The rubric judge, when one was asked for (never a key). */
   judge: JudgeSpec.optional(),
   attempts: z.number().int().min(1),

@@ -6,14 +6,15 @@
 import pc from 'picocolors';
 import { z } from 'zod';
 import { histogram, mean, passAtK, passHatK, summarize } from './metrics.js';
-import { ErrorKindSchema, type ResultLine, type RunManifest } from './records.js';
+import { ErrorKind } from '../errors.js';
+import type { ResultLine, RunManifest } from './records.js';
 import { addUsage, EMPTY_USAGE, LlmUsageTotals } from '../llm/usage.js';
 
 const Rate = z.number().min(0).max(1).nullable();
 const Count = z.number().int().min(0);
 
 /** An error line without a kind (should not happen, but results.jsonl allows it) counts as unknown. */
-export const ReportErrorKind = z.enum([...ErrorKindSchema.options, 'unknown']);
+export const ReportErrorKind = z.enum([...ErrorKind.options, 'unknown']);
 export type ReportErrorKind = z.infer<typeof ReportErrorKind>;
 
 export const TimingSummary = z.object({

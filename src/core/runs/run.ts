@@ -1,28 +1,31 @@
 /**
- * A run: tasks × attempts trials through an in-process pool (concurrency defaults to the core
- * count), results appended to results.jsonl as each trial finishes. `resume` reads that file and
- * runs only the trials it lacks. With a queue (Redis URL) the trials go to `clawgym worker`s
- * instead (rl/dispatch.ts); this process still writes results.jsonl.
+ * A run: tasks × attempts trials, results appended to results.jsonl as each trial finishes.
+ * `resume` reads that file and runs only the trials it lacks. Who runs the trials is an
+ * Orchestrator: the in-process pool (concurrency defaults to the core count) or, with a queue
+ * (Redis URL), `clawgym worker`s through BullMQ; this process writes results.jsonl either way.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import pLimit from 'p-limit';
+import { resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { createAgent, type AgentSpec } from '../agents/registry.js';
+import type { Agent } from '../agents/agent.js';
+import { createAgent } from '../agents/registry.js';
+import { checkAgentSpec, type AgentSpec } from '../agents/spec.js';
 import { TaskLoadError, UsageError } from '../errors.js';
 import type { Sandbox, SandboxMode } from '../sandbox/sandbox.js';
 import { loadTasks } from '../task/load.js';
 import type { Task } from '../task/task.js';
-import { RunManifest, type ResultLine } from './records.js';
-import { readResults, ResultsWriter } from './store.js';
-import { runTrial } from './trial.js';
 import { VERSION } from '../version.js';
 import { RubricJudge } from '../verify/judge.js';
 import type { JudgeSpec } from '../verify/judge-spec.js';
-import { runOnQueue } from './queue/dispatch.js';
+import { isRunFolder, placeRun, readManifest, runPaths, writeManifest } from './folder.js';
+import { trialKey, type Orchestrator, type RunHooks, type TrialTodo } from './orchestrator.js';
+import { inProcessPool } from './pool.js';
+import { queueOrchestrator } from './queue/dispatch.js';
+import type { ResultLine, RunManifest } from './records.js';
+import { readResults, ResultsWriter } from './store.js';
+
+export type { RunHooks } from './orchestrator.js';
 
 export interface RunOptions {
   paths: string[];
@@ -36,17 +39,10 @@ export interface RunOptions {
   exclude?: string[];
   sandboxMode: SandboxMode;
   harnessRetries?: number;
-  /** The run folder; default runs/<run-id>. */
+  /** The run folder; default runs/<run-id>. Its name is the run id. */
   out?: string;
   /** A Redis URL: trials go to `clawgym worker`s through BullMQ instead of the in-process pool. */
   queue?: string;
-}
-
-export interface RunHooks {
-  onLoaded?(info: { tasks: number; errors: TaskLoadError[]; todo: number; done: number }): void;
-  onTrialStart?(task: Task, attempt: number): void;
-  onResult?(line: ResultLine): void;
-  signal?: AbortSignal;
 }
 
 export interface RunSummary {
@@ -57,32 +53,22 @@ export interface RunSummary {
   interrupted: boolean;
 }
 
-export function newRunId(agent: string): string {
-  const ts = new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
-  return `${ts}-${agent}-${randomBytes(3).toString('hex')}`;
-}
-
-/** The agent as run.json records it: defined fields only, and never a key. */
-function manifestAgent(a: AgentSpec): RunManifest['agent'] {
-  const { name, command, instruction_via, model, base_url, config, max_steps, max_tokens, stream, trajectory, record } = a;
-  const all = { name, command, instruction_via, model, base_url, config, max_steps, max_tokens, stream, trajectory, record };
-  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RunManifest['agent'];
-}
-
 export function filterTasks(tasks: Task[], include: string[], exclude: string[]): Task[] {
   const inc = include.length ? picomatch(include) : () => true;
   const exc = exclude.length ? picomatch(exclude) : () => false;
   return tasks.filter((t) => inc(t.spec.id) && !exc(t.spec.id));
 }
 
+/** What a run is made of, built once: the agent and the judge (bad settings fail here, before any folder). */
+function buildParts(agent: AgentSpec, judge: JudgeSpec | undefined): { agent: Agent; judge?: RubricJudge } {
+  return { agent: createAgent(agent), judge: judge ? RubricJudge.fromSpec(judge) : undefined };
+}
+
 export async function startRun(o: RunOptions, sandbox: Sandbox, hooks: RunHooks = {}): Promise<RunSummary> {
-  const attempts = o.attempts ?? 1;
-  const agentName = o.agent.name;
-  createAgent(o.agent); // fail fast on a bad agent spec, before any folder is made
-  if (o.judge) RubricJudge.fromSpec(o.judge);
-  const runId = newRunId(agentName);
-  const runDir = resolve(o.out ?? join('runs', runId));
-  if (existsSync(join(runDir, 'run.json'))) {
+  const agentSpec = checkAgentSpec(o.agent);
+  const parts = buildParts(agentSpec, o.judge);
+  const { runId, runDir } = placeRun(agentSpec.name, o.out);
+  if (isRunFolder(runDir)) {
     throw new UsageError(`${runDir} already holds a run: use --resume ${runDir} to continue it, or another --out`);
   }
   const { tasks: all, errors } = await loadTasks(o.paths);
@@ -95,92 +81,61 @@ export async function startRun(o: RunOptions, sandbox: Sandbox, hooks: RunHooks 
     include: o.include ?? [],
     exclude: o.exclude ?? [],
     tasks: tasks.map((t) => ({ id: t.spec.id, source: t.source, format: t.format, category: t.spec.category ?? null })),
-    agent: manifestAgent(o.agent),
+    agent: agentSpec,
     ...(o.judge ? { judge: Object.fromEntries(Object.entries(o.judge).filter(([, v]) => v !== undefined)) as JudgeSpec } : {}),
-    attempts,
+    attempts: o.attempts ?? 1,
     concurrency: o.concurrency ?? availableParallelism(),
     timeout_multiplier: o.timeoutMultiplier ?? 1,
     sandbox: sandbox.mode,
     harness_retries: o.harnessRetries ?? 2,
     versions: { clawgym: VERSION, node: process.version },
   };
-  await mkdir(runDir, { recursive: true });
-  await writeFile(join(runDir, 'run.json'), JSON.stringify(manifest, null, 2));
-  if (errors.length) await writeFile(join(runDir, 'load-errors.txt'), errors.map((e) => e.message).join('\n') + '\n');
-  return execute(runDir, manifest, tasks, errors, sandbox, hooks, o.queue);
+  writeManifest(runDir, manifest);
+  if (errors.length) await writeFile(runPaths(runDir).loadErrors, errors.map((e) => e.message).join('\n') + '\n');
+  return execute(runDir, manifest, tasks, errors, sandbox, parts, hooks, orchestratorFor(o.queue));
 }
 
 export async function resumeRun(runDirArg: string, sandbox: Sandbox, hooks: RunHooks = {}, overrides: { concurrency?: number; queue?: string } = {}): Promise<RunSummary> {
   const runDir = resolve(runDirArg);
-  const file = join(runDir, 'run.json');
-  if (!existsSync(file)) throw new UsageError(`${runDir} is not a run folder (no run.json)`);
-  const manifest = RunManifest.parse(JSON.parse(await readFile(file, 'utf8')));
+  const manifest = readManifest(runDir);
   if (overrides.concurrency) manifest.concurrency = overrides.concurrency;
+  const parts = buildParts(manifest.agent, manifest.judge);
   const { tasks: all, errors } = await loadTasks(manifest.paths);
   const wanted = new Set(manifest.tasks.map((t) => t.id));
   const tasks = all.filter((t) => wanted.has(t.spec.id));
   const missing = [...wanted].filter((id) => !tasks.some((t) => t.spec.id === id));
   for (const id of missing) errors.push(new TaskLoadError([{ file: runDir, message: `task ${id} of this run can no longer be loaded` }]));
-  return execute(runDir, manifest, tasks, errors, sandbox, hooks, overrides.queue);
+  return execute(runDir, manifest, tasks, errors, sandbox, parts, hooks, orchestratorFor(overrides.queue));
 }
 
-async function execute(runDir: string, manifest: RunManifest, tasks: Task[], loadErrors: TaskLoadError[], sandbox: Sandbox, hooks: RunHooks, queue?: string): Promise<RunSummary> {
-  const resultsPath = join(runDir, 'results.jsonl');
+function orchestratorFor(queue: string | undefined): Orchestrator {
+  return queue ? queueOrchestrator(queue) : inProcessPool;
+}
+
+async function execute(
+  runDir: string,
+  manifest: RunManifest,
+  tasks: Task[],
+  loadErrors: TaskLoadError[],
+  sandbox: Sandbox,
+  parts: { agent: Agent; judge?: RubricJudge },
+  hooks: RunHooks,
+  orchestrator: Orchestrator,
+): Promise<RunSummary> {
+  const resultsPath = runPaths(runDir).results;
   const { results: previous, validBytes } = readResults(resultsPath);
-  const done = new Set(previous.map((r) => `${r.task_id}\u0000${r.attempt}`));
+  const done = new Set(previous.map((r) => trialKey(r.task_id, r.attempt)));
   const writer = new ResultsWriter(resultsPath, validBytes);
-  const agent = createAgent(manifest.agent);
-  const judge = manifest.judge ? RubricJudge.fromSpec(manifest.judge) : undefined;
   // Attempt-major order: every task's first attempt before any second one, so partial runs are comparable.
-  const todo: Array<{ task: Task; attempt: number }> = [];
+  const todo: TrialTodo[] = [];
   for (let attempt = 1; attempt <= manifest.attempts; attempt++) {
-    for (const task of tasks) if (!done.has(`${task.spec.id}\u0000${attempt}`)) todo.push({ task, attempt });
+    for (const task of tasks) if (!done.has(trialKey(task.spec.id, attempt))) todo.push({ task, attempt });
   }
   hooks.onLoaded?.({ tasks: tasks.length, errors: loadErrors, todo: todo.length, done: previous.length });
-  const results = [...previous];
-  if (queue) {
-    try {
-      const q = await runOnQueue({ redis: queue, runDir, manifest, todo, writer, done, onTrialStart: hooks.onTrialStart, onResult: hooks.onResult, signal: hooks.signal });
-      return { runDir, manifest, results: [...results, ...q.results], loadErrors, interrupted: q.interrupted };
-    } finally {
-      writer.close();
-    }
-  }
-  const limit = pLimit(manifest.concurrency);
-  let interrupted = false;
   try {
-    await Promise.all(
-      todo.map(({ task, attempt }) =>
-        limit(async () => {
-          if (hooks.signal?.aborted) {
-            interrupted = true;
-            return;
-          }
-          hooks.onTrialStart?.(task, attempt);
-          try {
-            const line = await runTrial({
-              task,
-              attempt,
-              agent,
-              sandbox,
-              runDir,
-              timeoutMultiplier: manifest.timeout_multiplier,
-              harnessRetries: manifest.harness_retries,
-              judge,
-              signal: hooks.signal,
-            });
-            writer.append(line);
-            results.push(line);
-            hooks.onResult?.(line);
-          } catch (e) {
-            if (hooks.signal?.aborted) interrupted = true;
-            else throw e;
-          }
-        }),
-      ),
-    );
+    const r = await orchestrator.execute({ runDir, manifest, todo, done, agent: parts.agent, judge: parts.judge, sandbox, record: (line) => writer.append(line), hooks });
+    return { runDir, manifest, results: [...previous, ...r.results], loadErrors, interrupted: r.interrupted };
   } finally {
     writer.close();
   }
-  return { runDir, manifest, results, loadErrors, interrupted };
 }

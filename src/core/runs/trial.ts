@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { Agent } from '../agents/agent.js';
 import { sumCallLog } from '../llm/usage.js';
-import { ClawgymError, errorMessage, type ErrorKind } from '../errors.js';
+import { ClawgymError, errorMessage, type ErrorKind , UsageError } from '../errors.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { CallRecorder } from '../llm/recorder.js';
 import type { Task } from '../task/task.js';
@@ -18,6 +18,7 @@ import { TranscriptWriter } from '../trace/transcript.js';
 import { verifyWorkspace } from '../verify/verify.js';
 import { materializeFileSet, type Owner } from '../workspace/copy.js';
 import { EventLog } from '../trace/events.js';
+import { trialDirOf, trialFile } from './folder.js';
 import type { ResultLine } from './records.js';
 
 export interface TrialOptions {
@@ -31,10 +32,6 @@ export interface TrialOptions {
   /** Scores rubrics; its calls go to the trial's llm/judge-calls.jsonl. */
   judge?: RubricJudge;
   signal?: AbortSignal;
-}
-
-export function trialDirOf(runDir: string, taskId: string, attempt: number): string {
-  return join(runDir, 'trials', taskId, String(attempt));
 }
 
 /**
@@ -71,7 +68,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   const scratchRoot = reachableBy(owner, trialDir) ? null : await mkdtemp(join(tmpdir(), 'clawgym-trial-'));
   if (scratchRoot && owner) await lchown(scratchRoot, owner.uid, owner.gid);
   const workDir = scratchRoot ?? trialDir;
-  const ws = join(workDir, 'workspace');
+  const ws = trialFile(workDir, 'workspace');
   events.emit({ type: 'trial_start', task_id: spec.id, attempt });
   events.emit({ type: 'phase', phase: 'setup', state: 'start' });
   await mkdir(ws, { recursive: true });
@@ -80,16 +77,18 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   const t1 = performance.now();
   events.emit({ type: 'phase', phase: 'setup', state: 'end', ms: t1 - t0 });
 
+  // The user's turn; each agent writes its own turns after it.
   const transcript = new TranscriptWriter(spec.mount);
-  if (agent.name !== 'command') transcript.add('user', [{ type: 'text', text: spec.instruction }]);
+  transcript.add('user', [{ type: 'text', text: spec.instruction }]);
   const timeoutMs = spec.timeout_sec * 1000 * o.timeoutMultiplier;
   events.emit({ type: 'phase', phase: 'agent', state: 'start' });
-  const outcome = await agent.run({ task, sandbox, owner, workspace: ws, trialDir: workDir, timeoutMs, events, transcript, signal: o.signal });
+  const files = { trajectory: trialFile(workDir, 'trajectory'), calls: trialFile(workDir, 'calls'), snapshots: trialFile(workDir, 'snapshots'), input: trialFile(workDir, 'agentInput') };
+  const outcome = await agent.run({ task, sandbox, owner, workspace: ws, trialDir: workDir, files, timeoutMs, events, transcript, signal: o.signal });
   const t2 = performance.now();
   events.emit({ type: 'phase', phase: 'agent', state: 'end', ms: t2 - t1 });
-  const transcriptPath = join(workDir, 'transcript.jsonl');
+  const transcriptPath = trialFile(workDir, 'transcript');
   await writeFile(transcriptPath, transcript.toJsonl());
-  if (o.signal?.aborted) throw new ClawgymError('usage', 'interrupted');
+  if (o.signal?.aborted) throw new UsageError('interrupted');
 
   events.emit({ type: 'phase', phase: 'verify', state: 'start' });
   const result = await verifyWorkspace({
@@ -97,19 +96,19 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
     workspace: ws,
     sandbox,
     owner,
-    scratch: join(workDir, 'verifier'),
+    scratch: trialFile(workDir, 'verifier'),
     transcriptPath,
     timeoutMs: Math.max(60_000, timeoutMs),
     judge: o.judge,
-    judgeCalls: o.judge ? new CallRecorder(join(workDir, 'llm', 'judge-calls.jsonl'), o.judge.client.secrets) : undefined,
+    judgeCalls: o.judge ? new CallRecorder(trialFile(workDir, 'judgeCalls'), o.judge.client.secrets) : undefined,
     signal: o.signal,
   });
   for (const c of result.code.checks) events.emit({ type: 'check', id: c.id, score: c.score, message: c.message });
   if (result.rubric.status !== 'absent') events.emit({ type: 'rubric', status: result.rubric.status, score: result.rubric.score, message: result.rubric.message });
-  await writeFile(join(workDir, 'verify.json'), JSON.stringify(result, null, 2));
+  await writeFile(trialFile(workDir, 'verify'), JSON.stringify(result, null, 2));
   const t3 = performance.now();
   events.emit({ type: 'phase', phase: 'verify', state: 'end', ms: t3 - t2 });
-  const [agentUsage, judgeUsage] = await Promise.all([sumCallLog(join(workDir, 'llm', 'calls.jsonl')), sumCallLog(join(workDir, 'llm', 'judge-calls.jsonl'))]);
+  const [agentUsage, judgeUsage] = await Promise.all([sumCallLog(files.calls), sumCallLog(trialFile(workDir, 'judgeCalls'))]);
   if (scratchRoot) await moveInto(scratchRoot, trialDir);
   if (result.error_kind === 'harness') throw new ClawgymError('harness', result.error ?? 'harness error');
   return {
@@ -141,7 +140,7 @@ async function moveInto(from: string, to: string): Promise<void> {
 /** Run a trial, retrying harness errors; any other failure becomes an error result, never a throw. */
 export async function runTrial(o: TrialOptions): Promise<ResultLine> {
   const trialDir = trialDirOf(o.runDir, o.task.spec.id, o.attempt);
-  const events = new EventLog(join(trialDir, 'events.jsonl'));
+  const events = new EventLog(trialFile(trialDir, 'events'));
   let lastError = '';
   let kind: ErrorKind = 'harness';
   for (let retry = 0; retry <= o.harnessRetries; retry++) {
@@ -150,7 +149,7 @@ export async function runTrial(o: TrialOptions): Promise<ResultLine> {
       const r = await attemptOnce(o, trialDir, events);
       const line: ResultLine = { ...r, harness_retries: retry };
       events.emit({ type: 'trial_end', reward: line.reward, passed: line.passed, error: line.error });
-      await writeFile(join(trialDir, 'result.json'), JSON.stringify(line, null, 2));
+      await writeFile(trialFile(trialDir, 'result'), JSON.stringify(line, null, 2));
       return line;
     } catch (e) {
       if (o.signal?.aborted) throw e;
@@ -168,26 +167,42 @@ export async function runTrial(o: TrialOptions): Promise<ResultLine> {
   return errorLine(o, trialDir, lastError, kind, o.harnessRetries, 0, events);
 }
 
-async function errorLine(o: TrialOptions, trialDir: string, error: string, kind: ErrorKind, retries: number, ms: number, events: EventLog): Promise<ResultLine> {
-  const line: ResultLine = {
+export interface ErrorResultInput {
+  task: Task;
+  attempt: number;
+  agent: string;
+  runDir: string;
+  error: string;
+  kind: ErrorKind;
+  retries: number;
+  ms: number;
+}
+
+/** The result line of a trial that ended in an error before it could be scored (reward 0). */
+export function errorResult(o: ErrorResultInput): ResultLine {
+  return {
     task_id: o.task.spec.id,
     attempt: o.attempt,
     reward: 0,
     passed: false,
-    error,
-    error_kind: kind,
+    error: o.error,
+    error_kind: o.kind,
     category: o.task.spec.category ?? null,
-    agent: o.agent.name,
+    agent: o.agent,
     agent_exit: null,
     code_score: null,
     rubric_score: null,
-    timings: { setup_ms: 0, agent_ms: 0, verify_ms: 0, total_ms: ms },
-    harness_retries: retries,
-    trial_dir: relative(o.runDir, trialDir),
+    timings: { setup_ms: 0, agent_ms: 0, verify_ms: 0, total_ms: o.ms },
+    harness_retries: o.retries,
+    trial_dir: relative(o.runDir, trialDirOf(o.runDir, o.task.spec.id, o.attempt)),
     finished_at: new Date().toISOString(),
   };
+}
+
+async function errorLine(o: TrialOptions, trialDir: string, error: string, kind: ErrorKind, retries: number, ms: number, events: EventLog): Promise<ResultLine> {
+  const line = errorResult({ task: o.task, attempt: o.attempt, agent: o.agent.name, runDir: o.runDir, error, kind, retries, ms });
   await mkdir(trialDir, { recursive: true });
   events.emit({ type: 'trial_end', reward: 0, passed: false, error });
-  await writeFile(join(trialDir, 'result.json'), JSON.stringify(line, null, 2));
+  await writeFile(trialFile(trialDir, 'result'), JSON.stringify(line, null, 2));
   return line;
 }

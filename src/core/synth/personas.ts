@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ClawgymError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import bundled from './data/personas.json' with { type: 'json' };
 
 export const Persona = z.object({
@@ -34,12 +34,12 @@ export function loadPersonasJsonl(file: string): Persona[] {
       try {
         raw = JSON.parse(line);
       } catch (e) {
-        throw new ClawgymError('usage', `${file}:${i + 1}: not JSON: ${(e as Error).message}`);
+        throw new UsageError(`${file}:${i + 1}: not JSON: ${(e as Error).message}`);
       }
       const r = Persona.safeParse(raw);
-      if (!r.success) throw new ClawgymError('usage', `${file}:${i + 1}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      if (!r.success) throw new UsageError(`${file}:${i + 1}: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
       out.push(r.data);
     });
-  if (!out.length) throw new ClawgymError('usage', `${file}: no personas`);
+  if (!out.length) throw new UsageError(`${file}: no personas`);
   return out;
 }

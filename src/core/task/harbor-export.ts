@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { stringify as stringifyToml } from 'smol-toml';
-import { ClawgymError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { listFileSet, type ListedFile } from './fileset.js';
 import { CLAWGYM_CHECKS_PY } from './harbor-checks.js';
 import { copySets, writeStaged } from './save.js';
@@ -163,7 +163,7 @@ async function writeTests(task: Task, dir: string): Promise<void> {
     hiddenAt = task.spec.verify.tests_mount === '/tests' ? dir : join(dir, 'hidden');
     if (hiddenAt === dir) {
       const clash = (await listFileSet(task.tests)).find((f) => GENERATED_TESTS.has(f.path));
-      if (clash) throw new ClawgymError('usage', `${task.spec.id}: the task's hidden file ${clash.path} clashes with the generated tests/${clash.path}`);
+      if (clash) throw new UsageError(`${task.spec.id}: the task's hidden file ${clash.path} clashes with the generated tests/${clash.path}`);
     }
     await copySets(task, [task.tests], hiddenAt, 'tests');
   }

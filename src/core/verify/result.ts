@@ -1,6 +1,6 @@
 /** verify.json: each check's expected, actual and message; the code and rubric parts; the reward. */
 import { z } from 'zod';
-import { ErrorKindSchema } from '../runs/records.js';
+import { ErrorKind } from '../errors.js';
 
 export const CheckResult = z.object({
   id: z.string(),
@@ -14,7 +14,7 @@ export const CheckResult = z.object({
   message: z.string(),
   /** Set when the verifier itself failed (crash, garbage output, missing interpreter). */
   error: z.string().optional(),
-  error_kind: ErrorKindSchema.optional(),
+  error_kind: ErrorKind.optional(),
   /** Named sub-scores (check.py's dict, grade()'s criteria, reward.json). */
   details: z.record(z.string(), z.number()).optional(),
   duration_ms: z.number(),
@@ -54,7 +54,7 @@ export const VerifyResult = z.object({
   /** The weights actually applied (a part that is absent or not judged is excluded and the rest renormalised). */
   weights_applied: z.object({ code: z.number(), rubric: z.number() }),
   error: z.string().nullable(),
-  error_kind: ErrorKindSchema.nullable(),
+  error_kind: ErrorKind.nullable(),
   duration_ms: z.number(),
   verified_at: z.string(),
 });

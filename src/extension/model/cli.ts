@@ -47,7 +47,3 @@ export function verifyArgv(loc: CliLocation, taskSource: string, folder: string,
   return argv;
 }
 
-/** POSIX shell quoting for a line typed into a terminal. */
-export function shellQuote(argv: readonly string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}

@@ -3,17 +3,17 @@
  * text, for refusing stale writes), its workspace files, when its parts last changed, and this
  * task's trials in the runs folder. Node only, no vscode; the pure rules are in review.ts.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
+import { runPaths, tryReadManifest } from '../../core/runs/folder.js';
 import { RunManifest, type ResultLine } from '../../core/runs/records.js';
 import { readResults } from '../../core/runs/store.js';
 import { listDir, listFileSet } from '../../core/task/fileset.js';
 import { nativeTaskFromDir, parseTaskYaml } from '../../core/task/native.js';
 import { checkIds } from '../../core/task/schema.js';
 import type { FileSet, Task } from '../../core/task/task.js';
-import { VerifyResult } from '../../core/verify/result.js';
 import type { WorkspaceFileView } from '../../protocol/review.js';
 import type { TaskChanges, TaskRun } from './review.js';
 
@@ -93,23 +93,18 @@ const statKey = (f: string): string | undefined => {
 };
 
 function manifestOf(dir: string): RunManifest | undefined {
-  const f = join(dir, 'run.json');
+  const f = runPaths(dir).manifest;
   const key = statKey(f);
   if (!key) return undefined;
   const hit = manifests.get(f);
   if (hit?.key === key) return hit.manifest;
-  let manifest: RunManifest | undefined;
-  try {
-    manifest = RunManifest.parse(JSON.parse(readFileSync(f, 'utf8')));
-  } catch {
-    manifest = undefined;
-  }
+  const manifest = tryReadManifest(dir);
   manifests.set(f, { key, manifest });
   return manifest;
 }
 
 function linesOf(dir: string, taskId: string): ResultLine[] {
-  const f = join(dir, 'results.jsonl');
+  const f = runPaths(dir).results;
   const key = statKey(f);
   if (!key) return [];
   let hit = resultsByTask.get(f);
@@ -149,12 +144,4 @@ export function readTaskRuns(runsDir: string, taskId: string): TaskRun[] {
   return out;
 }
 
-/** A trial's verify.json, or undefined when it is missing or not a verification result. */
-export function readVerifyFile(trialDir: string): VerifyResult | undefined {
-  try {
-    const r = VerifyResult.safeParse(JSON.parse(readFileSync(join(trialDir, 'verify.json'), 'utf8')));
-    return r.success ? r.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+

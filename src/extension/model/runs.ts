@@ -2,10 +2,10 @@
  * View model of the Runs view: run folders (run.json + results.jsonl) and their trials, including
  * trials still in progress (a trial folder with events but no result line yet). Pure Node, no vscode.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readResults } from '../../core/runs/store.js';
-import { RunManifest, type ResultLine } from '../../core/runs/records.js';
+import { isRunFolder, readRunResults, runPaths, tryReadManifest } from '../../core/runs/folder.js';
+import type { ResultLine } from '../../core/runs/records.js';
 
 export interface RunInfo {
   runId: string;
@@ -29,13 +29,9 @@ export interface TrialInfo {
 }
 
 export function readRun(dir: string): RunInfo | undefined {
-  let manifest: RunManifest;
-  try {
-    manifest = RunManifest.parse(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')));
-  } catch {
-    return undefined;
-  }
-  const { results } = readResults(join(dir, 'results.jsonl'));
+  const manifest = tryReadManifest(dir);
+  if (!manifest) return undefined;
+  const results = readRunResults(dir);
   return {
     runId: manifest.run_id,
     dir,
@@ -55,7 +51,7 @@ export function listRuns(runsDir: string): RunInfo[] {
   const out: RunInfo[] = [];
   for (const name of readdirSync(runsDir)) {
     const dir = join(runsDir, name);
-    if (!existsSync(join(dir, 'run.json'))) continue;
+    if (!isRunFolder(dir)) continue;
     const r = readRun(dir);
     if (r) out.push({ ...r, runId: name });
   }
@@ -67,13 +63,13 @@ export function trialState(l: ResultLine): TrialInfo['state'] {
 }
 
 export function listTrials(runDir: string): TrialInfo[] {
-  const { results } = readResults(join(runDir, 'results.jsonl'));
+  const results = readRunResults(runDir);
   const seen = new Set<string>();
   const trials: TrialInfo[] = results.map((l) => {
     seen.add(join(runDir, l.trial_dir));
     return { taskId: l.task_id, attempt: l.attempt, dir: join(runDir, l.trial_dir), state: trialState(l), reward: l.reward, line: l };
   });
-  const trialsRoot = join(runDir, 'trials');
+  const trialsRoot = runPaths(runDir).trials;
   if (existsSync(trialsRoot)) {
     for (const taskId of readdirSync(trialsRoot)) {
       const tdir = join(trialsRoot, taskId);

@@ -8,8 +8,9 @@
  * events.jsonl and the snapshot commits number agent turns (model calls) from 1, with turn 0 the
  * workspace as materialized. The k-th agent step of the trajectory is turn k.
  */
-import { z } from 'zod';
+import { TRIAL_FILES } from '../../core/runs/folder.js';
 import type { AtifTrajectory } from '../../core/trace/atif.js';
+import { TrialEvent } from '../../core/trace/events.js';
 import type { NavigateAction, SnapshotDetail, StepDetail, TimelineRow, ToolCallDetail, TrajectoryHeader } from '../../protocol/trajectory.js';
 
 /** Longest text a step detail carries (per field); the rest is cut with a note. */
@@ -17,27 +18,9 @@ export const MAX_DETAIL_TEXT = 100_000;
 /** Longest one-line row summary. */
 export const MAX_SUMMARY = 160;
 
-/** The events.jsonl lines the debugger reads (others are skipped). */
-const Ev = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('trial_start') }),
-  z.object({ type: z.literal('step'), step: z.number().int(), state: z.enum(['start', 'end']), ms: z.number().optional() }),
-  z.object({
-    type: z.literal('llm_call'),
-    step: z.number().int(),
-    ms: z.number(),
-    prompt_tokens: z.number().nullable(),
-    completion_tokens: z.number().nullable(),
-    cost_usd: z.number().nullable(),
-    finish_reason: z.string().nullable(),
-  }),
-  z.object({ type: z.literal('assistant_text'), step: z.number().int(), text: z.string() }),
-  z.object({ type: z.literal('tool_call'), step: z.number().int(), id: z.string(), name: z.string(), arguments: z.union([z.record(z.string(), z.unknown()), z.string()]) }),
-  z.object({ type: z.literal('tool_result'), step: z.number().int(), id: z.string(), is_error: z.boolean(), ms: z.number(), text: z.string() }),
-  z.object({ type: z.literal('snapshot'), step: z.number().int(), commit: z.string(), changed: z.array(z.string()) }),
-  z.object({ type: z.literal('agent_end'), reason: z.string(), message: z.string().nullable().optional() }),
-  z.object({ type: z.literal('trial_end'), error: z.string().nullable().optional() }),
-]);
-type Ev = z.infer<typeof Ev>;
+/** The events.jsonl lines (core's one schema); lines that are not events are skipped. */
+const Ev = TrialEvent;
+type Ev = TrialEvent;
 
 /** A snapshot known from events.jsonl or read from snapshots.git. `changed` null: not known. */
 export interface SnapshotRef {
@@ -392,6 +375,8 @@ export class TrajectoryDebugger {
           if (c) Object.assign(c, { result: e.text, error: e.is_error, ms: e.ms });
           else s.otherResults.push(e.text);
         });
+      default:
+        return null; // phases, checks, output…: not steps
     }
   }
 
@@ -695,7 +680,7 @@ export function trajectoryPathOf(arg: unknown): string | undefined {
   if (loc && typeof loc.fsPath === 'string' && loc.scheme === 'file') {
     const p = loc.fsPath;
     const slash = p.lastIndexOf('/');
-    return p.endsWith('verify.json') && slash > 0 ? p.slice(0, slash) : p;
+    return p.endsWith(TRIAL_FILES.verify) && slash > 0 ? p.slice(0, slash) : p;
   }
   return undefined;
 }

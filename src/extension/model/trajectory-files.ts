@@ -3,8 +3,9 @@
  * events.jsonl and snapshots.git beside it. Node only, no vscode (the debugger panel uses it).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
+import { RUN_FILES, trialFile } from '../../core/runs/folder.js';
 import { AtifTrajectory } from '../../core/trace/atif.js';
 import { WorkspaceSnapshots } from '../../core/workspace/snapshots.js';
 import type { SnapshotRef } from './trajectory-debugger.js';
@@ -38,19 +39,19 @@ export function locateTrajectory(path: string): TrajectoryLocation | undefined {
   let file: string;
   if (isDir(p)) {
     dir = p;
-    file = join(p, 'trajectory.json');
-    if (!existsSync(file) && !existsSync(join(p, 'events.jsonl'))) return undefined;
+    file = trialFile(p, 'trajectory');
+    if (!existsSync(file) && !existsSync(trialFile(p, 'events'))) return undefined;
   } else {
     if (!p.endsWith('.json')) return undefined;
     dir = dirname(p);
     file = p;
   }
-  const events = join(dir, 'events.jsonl');
-  const snaps = join(dir, 'snapshots.git');
+  const events = trialFile(dir, 'events');
+  const snaps = trialFile(dir, 'snapshots');
   const isTrial = existsSync(events) || existsSync(snaps);
   // runs/<run>/trials/<task>/<attempt>
   const parts = dir.split(sep);
-  const inTrials = parts.at(-3) === 'trials' && /^\d+$/.test(parts.at(-1) ?? '');
+  const inTrials = parts.at(-3) === RUN_FILES.trials && /^\d+$/.test(parts.at(-1) ?? '');
   const title = isTrial && inTrials ? `${parts.at(-2)} #${parts.at(-1)}` : `${basename(dir)}/${basename(file)}`;
   return { trajectoryFile: file, trialDir: isTrial ? dir : null, eventsFile: isTrial ? events : null, snapshotsDir: isTrial ? snaps : null, title };
 }

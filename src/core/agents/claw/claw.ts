@@ -49,7 +49,7 @@ export async function openToolEnv(ctx: AgentContext, deadline: number, withSnaps
   const env: ToolEnv = { sandbox: ctx.sandbox, workspace: ctx.workspace, mount: ctx.task.spec.mount, binds: [{ host: tmp, dest: '/tmp', readOnly: false }], deadline, signal: ctx.signal };
   let snapshots: WorkspaceSnapshots | null = null;
   if (withSnapshots) {
-    snapshots = await WorkspaceSnapshots.create(join(ctx.trialDir, 'snapshots.git'), ctx.workspace);
+    snapshots = await WorkspaceSnapshots.create(ctx.files.snapshots, ctx.workspace);
     const s0 = await snapshots.take('step 0: the workspace as materialized');
     if (s0) ctx.events.emit({ type: 'snapshot', step: 0, commit: s0.commit, changed: [] });
   }
@@ -77,7 +77,7 @@ export function clawAgent(o: ClawOptions): Agent {
         transcript: ctx.transcript,
         events: ctx.events,
         snapshots,
-        path: join(ctx.trialDir, 'trajectory.json'),
+        path: ctx.files.trajectory,
         secrets: client.secrets,
       });
       const system = systemPrompt(await loadWorkspaceContext(ctx.workspace, mount), mount);
@@ -91,7 +91,7 @@ export function clawAgent(o: ClawOptions): Agent {
           tools: CLAW_TOOLS,
           executor,
           recorder,
-          calls: new CallRecorder(join(ctx.trialDir, 'llm', 'calls.jsonl'), client.secrets),
+          calls: new CallRecorder(ctx.files.calls, client.secrets),
           messages: [
             { role: 'system', content: system },
             { role: 'user', content: ctx.task.spec.instruction },

@@ -18,6 +18,14 @@ import { chatToAtif, type AssistantTurnInfo, type ChatMessage } from '../../trac
 import { VERSION } from '../../version.js';
 
 /** Session ids become folder names: no separators, no dots first. */
+
+/** A standalone proxy's recording folder: `<out>/<session>/` with these files (the export reads them). */
+export const RECORDING_FILES = {
+  calls: 'calls.jsonl',
+  /** The first trajectory of the session; a session id used again adds `trajectory-<ms>.json`. */
+  trajectory: 'trajectory.json',
+} as const;
+
 export const SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export function checkSessionId(id: string): string {
@@ -134,7 +142,7 @@ export class SessionStore {
     if (this.o.out === null) return null;
     const dir = join(this.o.out, id);
     // An ended session's id used again starts a new recording beside the old one.
-    const paths = s ? { calls: join(dir, 'calls.jsonl'), trajectory: join(dir, `trajectory-${Date.now()}.json`) } : { calls: join(dir, 'calls.jsonl'), trajectory: join(dir, 'trajectory.json') };
+    const paths = { calls: join(dir, RECORDING_FILES.calls), trajectory: join(dir, s ? `trajectory-${Date.now()}.json` : RECORDING_FILES.trajectory) };
     return this.open(id, paths);
   }
 

@@ -7,58 +7,29 @@
  * Completion is learnt from QueueEvents and, because events can be missed while a connection
  * drops, from a periodic look at each job still pending.
  */
-import { relative } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import pLimit from 'p-limit';
-import { ResultLine, type RunManifest } from '../records.js';
-import type { ResultsWriter } from '../store.js';
-import { trialDirOf } from '../trial.js';
 import type { Task } from '../../task/task.js';
+import { trialKey, type Orchestrator, type RunExecution } from '../orchestrator.js';
+import { ResultLine } from '../records.js';
+import { errorResult } from '../trial.js';
 import { checkRedis, redisConnection, TRIAL_JOB_OPTIONS, TRIAL_QUEUE, trialJobId, type TrialJob } from './jobs.js';
-
-export interface QueueRunOptions {
-  redis: string;
-  runDir: string;
-  manifest: RunManifest;
-  todo: Array<{ task: Task; attempt: number }>;
-  writer: ResultsWriter;
-  /** Keys (task \0 attempt) already in results.jsonl. */
-  done: Set<string>;
-  onTrialStart?(task: Task, attempt: number): void;
-  onResult?(line: ResultLine): void;
-  signal?: AbortSignal;
-  /** How often jobs still pending are looked at directly (ms). */
-  reconcileMs?: number;
-}
 
 type Outcome = { ok: true; value: unknown } | { ok: false; reason: string };
 
-const keyOf = (taskId: string, attempt: number) => `${taskId}\u0000${attempt}`;
-
 /** A job that failed for good (the worker could not run the trial) becomes a harness error line. */
-function failedLine(o: QueueRunOptions, task: Task, attempt: number, reason: string): ResultLine {
-  return {
-    task_id: task.spec.id,
-    attempt,
-    reward: 0,
-    passed: false,
-    error: `queue: ${reason}`,
-    error_kind: 'harness',
-    category: task.spec.category ?? null,
-    agent: o.manifest.agent.name,
-    agent_exit: null,
-    code_score: null,
-    rubric_score: null,
-    timings: { setup_ms: 0, agent_ms: 0, verify_ms: 0, total_ms: 0 },
-    harness_retries: 0,
-    trial_dir: relative(o.runDir, trialDirOf(o.runDir, task.spec.id, attempt)),
-    finished_at: new Date().toISOString(),
-  };
+function failedLine(o: RunExecution, task: Task, attempt: number, reason: string): ResultLine {
+  return errorResult({ task, attempt, agent: o.manifest.agent.name, runDir: o.runDir, error: `queue: ${reason}`, kind: 'harness', retries: 0, ms: 0 });
 }
 
-export async function runOnQueue(o: QueueRunOptions): Promise<{ results: ResultLine[]; interrupted: boolean }> {
-  const connection = redisConnection(o.redis);
-  await checkRedis(o.redis);
+/** `clawgym run --queue <redis-url>`: the trials go to `clawgym worker`s; this process collects them. */
+export function queueOrchestrator(redis: string, opts: { reconcileMs?: number } = {}): Orchestrator {
+  return { name: 'bullmq', execute: (run) => runOnQueue(redis, run, opts.reconcileMs) };
+}
+
+async function runOnQueue(redis: string, o: RunExecution, reconcileMs?: number): Promise<{ results: ResultLine[]; interrupted: boolean }> {
+  const connection = redisConnection(redis);
+  await checkRedis(redis);
   const queue = new Queue<TrialJob, ResultLine>(TRIAL_QUEUE, { connection, defaultJobOptions: TRIAL_JOB_OPTIONS });
   const events = new QueueEvents(TRIAL_QUEUE, { connection });
   const results: ResultLine[] = [];
@@ -72,7 +43,7 @@ export async function runOnQueue(o: QueueRunOptions): Promise<{ results: ResultL
     if (!p) return; // not ours, or already collected
     pending.delete(jobId);
     lastSettled = Date.now();
-    const key = keyOf(p.task.spec.id, p.attempt);
+    const key = trialKey(p.task.spec.id, p.attempt);
     if (!o.done.has(key)) {
       let line: ResultLine;
       if (out.ok) {
@@ -80,9 +51,9 @@ export async function runOnQueue(o: QueueRunOptions): Promise<{ results: ResultL
         line = parsed.success ? parsed.data : failedLine(o, p.task, p.attempt, `the worker returned no valid result line (${parsed.error.issues[0]?.message ?? 'invalid'})`);
       } else line = failedLine(o, p.task, p.attempt, out.reason);
       o.done.add(key);
-      o.writer.append(line);
+      o.record(line);
       results.push(line);
-      o.onResult?.(line);
+      o.hooks.onResult?.(line);
     }
     if (!pending.size) finish();
   };
@@ -113,7 +84,7 @@ export async function runOnQueue(o: QueueRunOptions): Promise<{ results: ResultL
   events.on('error', () => {});
   events.on('active', ({ jobId }) => {
     const p = pending.get(jobId);
-    if (p) o.onTrialStart?.(p.task, p.attempt);
+    if (p) o.hooks.onTrialStart?.(p.task, p.attempt);
   });
   events.on('completed', ({ jobId, returnvalue }) => settle(jobId, { ok: true, value: typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue }));
   // A failure that will be retried is not the end: only a job in the failed set is settled.
@@ -138,10 +109,10 @@ export async function runOnQueue(o: QueueRunOptions): Promise<{ results: ResultL
     // Existing ids are left as they are: a resumed producer finds jobs still queued, running, or done.
     const jobs = [...pending].map(([id, p]) => ({ name: p.task.spec.id, data: jobData(o, p.task, p.attempt), opts: { ...TRIAL_JOB_OPTIONS, jobId: id } }));
     for (let i = 0; i < jobs.length; i += 500) await queue.addBulk(jobs.slice(i, i + 500));
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    if (o.signal?.aborted) onAbort();
+    o.hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    if (o.hooks.signal?.aborted) onAbort();
     await reconcile();
-    const every = o.reconcileMs ?? 5000;
+    const every = reconcileMs ?? 5000;
     // Polled only while no result arrives (cheap on long runs): a missed event is caught at the
     // latest when the jobs it concerns are all that is left.
     const quiet = () => (Date.now() - lastSettled >= every ? reconcile() : Promise.resolve());
@@ -154,12 +125,12 @@ export async function runOnQueue(o: QueueRunOptions): Promise<{ results: ResultL
     return { results, interrupted };
   } finally {
     clearTimeout(timer);
-    o.signal?.removeEventListener('abort', onAbort);
+    o.hooks.signal?.removeEventListener('abort', onAbort);
     await Promise.allSettled([events.close(), queue.close()]);
   }
 }
 
-function jobData(o: QueueRunOptions, task: Task, attempt: number): TrialJob {
+function jobData(o: RunExecution, task: Task, attempt: number): TrialJob {
   return { run_dir: o.runDir, run_id: o.manifest.run_id, task_id: task.spec.id, attempt };
 }
 

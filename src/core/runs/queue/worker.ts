@@ -4,9 +4,6 @@
  * worker never touches results.jsonl: the producer appends from return values, so a trial retried
  * after a stall (a worker killed mid-trial) still lands there exactly once.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { createAgent } from '../../agents/registry.js';
 import type { Agent } from '../../agents/agent.js';
@@ -19,6 +16,7 @@ import { loadTasks } from '../../task/load.js';
 import type { Task } from '../../task/task.js';
 import { RubricJudge } from '../../verify/judge.js';
 import { checkRedis, redisConnection, TRIAL_QUEUE, TrialJob } from './jobs.js';
+import { isRunFolder, readManifest, RUN_FILES, runPaths } from '../folder.js';
 
 export type WorkerEvent =
   | { event: 'job_start'; job_id: string; run_id: string; task_id: string; attempt: number; tries: number }
@@ -62,8 +60,9 @@ export class TrialWorker {
     const lockMs = o.lockMs ?? 30_000;
     const connection = redisConnection(o.redis);
     await checkRedis(o.redis);
-    let self: TrialWorker | undefined;
-    const worker = new Worker<TrialJob, ResultLine>(TRIAL_QUEUE, (job) => self!.process(job), {
+    // The processor needs the instance, which needs the Worker: set right after construction.
+    const ref: { self?: TrialWorker } = {};
+    const worker = new Worker<TrialJob, ResultLine>(TRIAL_QUEUE, (job) => ref.self!.process(job), {
       connection,
       concurrency: o.concurrency,
       lockDuration: lockMs,
@@ -72,7 +71,8 @@ export class TrialWorker {
       maxStalledCount: 3,
       autorun: false,
     });
-    self = new TrialWorker(o, worker);
+    const self = new TrialWorker(o, worker);
+    ref.self = self;
     worker.on('failed', (job, err) => o.onEvent?.({ event: 'job_failed', job_id: job?.id ?? '?', error: errorMessage(err) }));
     worker.on('error', (err) => o.onEvent?.({ event: 'error', error: errorMessage(err) }));
     await worker.waitUntilReady();
@@ -122,11 +122,10 @@ export class TrialWorker {
   }
 
   private async loadContext(d: TrialJob): Promise<RunContext> {
-    const file = join(d.run_dir, 'run.json');
     // Thrown as ordinary errors: BullMQ retries the job (maybe on a host that has the folder).
-    if (!existsSync(file)) throw new Error(`run folder ${d.run_dir} is not reachable from this worker (no run.json): the run folder must be on storage every worker shares`);
-    const manifest = RunManifest.parse(JSON.parse(await readFile(file, 'utf8')));
-    if (manifest.run_id !== d.run_id) throw new UnrecoverableError(`${file} holds run ${manifest.run_id}, not ${d.run_id}: the run folder was replaced`);
+    if (!isRunFolder(d.run_dir)) throw new Error(`run folder ${d.run_dir} is not reachable from this worker (no ${RUN_FILES.manifest}): the run folder must be on storage every worker shares`);
+    const manifest = readManifest(d.run_dir);
+    if (manifest.run_id !== d.run_id) throw new UnrecoverableError(`${runPaths(d.run_dir).manifest} holds run ${manifest.run_id}, not ${d.run_id}: the run folder was replaced`);
     const { tasks } = await loadTasks(manifest.paths);
     const wanted = new Set(manifest.tasks.map((t) => t.id));
     const sandbox = await (this.o.sandboxFor ?? getSandbox)(manifest.sandbox);

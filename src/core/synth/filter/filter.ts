@@ -15,7 +15,7 @@ import type { Sandbox } from '../../sandbox/sandbox.js';
 import { loadTasks } from '../../task/load.js';
 import { saveNativeTask } from '../../task/save.js';
 import type { Task } from '../../task/task.js';
-import { trialDirOf } from '../../runs/trial.js';
+import { trialDirOf, trialFile } from '../../runs/folder.js';
 import { DEFAULT_DEDUP, findDuplicates, type DedupOn } from '../dedup.js';
 import { factsOf } from '../pool/describe.js';
 import { workspaceTexts } from '../pool/stats.js';
@@ -115,7 +115,7 @@ export async function filterPool(o: FilterOptions): Promise<FilterOutcome> {
                 why.set(t.spec.id, `no final oracle workspace to re-verify${r?.error ? ` (${r.error})` : ''}`);
                 return;
               }
-              const p = await determinismProblem(t, join(trial, 'workspace'), join(trial, 'transcript.jsonl'), o.sandbox!);
+              const p = await determinismProblem(t, trialFile(trial, 'workspace'), trialFile(trial, 'transcript'), o.sandbox!);
               if (p) why.set(t.spec.id, p);
             }),
           ),

@@ -2,11 +2,10 @@
  * The nop and oracle runs a filter needs, through the ordinary run engine (its sandbox, pool and
  * results.jsonl): a filter stopped half-way continues its runs instead of starting them over.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ResultLine } from '../../runs/records.js';
 import { resumeRun, startRun, type RunHooks } from '../../runs/run.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
+import { isRunFolder } from '../../runs/folder.js';
 
 export interface AgentPass {
   runDir: string;
@@ -16,7 +15,7 @@ export interface AgentPass {
 }
 
 export async function runAgentOver(paths: readonly string[], agent: 'nop' | 'oracle', runDir: string, sandbox: Sandbox, concurrency: number, hooks: RunHooks = {}): Promise<AgentPass> {
-  const summary = existsSync(join(runDir, 'run.json'))
+  const summary = isRunFolder(runDir)
     ? await resumeRun(runDir, sandbox, hooks, { concurrency })
     : await startRun({ paths: [...paths], agent: { name: agent }, concurrency, sandboxMode: sandbox.mode, out: runDir, harnessRetries: 1 }, sandbox, hooks);
   const results = new Map<string, ResultLine>();

@@ -5,7 +5,6 @@
  * 1. Each failure goes back to the model as the next turn; after `attempts` tries the draft is
  * dropped with the last failure's kind (verifier_crash, nop_nonzero, oracle_fail, invalid).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChatCompletionMessageParam, LlmClient } from '../../llm/client.js';
 import type { Agent } from '../../agents/agent.js';
@@ -22,6 +21,7 @@ import { askJson, type AskOptions } from './llm-json.js';
 import { taskSpecOf, writeTaskFolder, type TaskMeta } from './materialize.js';
 import { verifierPrompt } from './prompts.js';
 import { VerifierAnswer, type Draft } from './schemas.js';
+import { readTrialVerify } from '../../runs/folder.js';
 
 export interface VerifierOutcome {
   ok: boolean;
@@ -50,13 +50,8 @@ export interface VerifierStageOptions {
 async function trial(agent: Agent, taskDir: string, runDir: string, sandbox: Sandbox, signal?: AbortSignal): Promise<{ line: ResultLine; verify?: VerifyResult }> {
   const task = await loadOneTask(taskDir);
   const line = await runTrial({ task, attempt: 1, agent, sandbox, runDir, timeoutMultiplier: 1, harnessRetries: 1, signal });
-  let verify: VerifyResult | undefined;
-  try {
-    verify = JSON.parse(await readFile(join(runDir, line.trial_dir, 'verify.json'), 'utf8')) as VerifyResult;
-  } catch {
-    /* no verify.json: the trial failed before verification (its error says why) */
-  }
-  return { line, verify };
+  // No verify.json: the trial failed before verification (its error says why).
+  return { line, verify: readTrialVerify(join(runDir, line.trial_dir)) };
 }
 
 function checkLines(v: VerifyResult | undefined, want: (score: number | null) => boolean): string {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
-import { ClawgymError } from '../../errors.js';
+import { ClawgymError , UsageError } from '../../errors.js';
 import { taskYaml } from '../../task/save.js';
 import { TaskSpec } from '../../task/schema.js';
 import type { Persona } from '../personas.js';
@@ -80,7 +80,7 @@ async function writeTaskFolder(dir: string, t: ReturnType<typeof proceduralTask>
 }
 
 export async function generateProcedural(o: ProceduralOptions): Promise<GeneratedPoolStats> {
-  if (!Number.isInteger(o.n) || o.n < 0) throw new ClawgymError('usage', `--n must be a whole number ≥ 0 (got ${o.n})`);
+  if (!Number.isInteger(o.n) || o.n < 0) throw new UsageError(`--n must be a whole number ≥ 0 (got ${o.n})`);
   await mkdir(o.out, { recursive: true });
   const stats: GeneratedPoolStats = { written: 0, skipped: 0, byFamily: {} };
   const limit = pLimit(o.concurrency ?? 16);

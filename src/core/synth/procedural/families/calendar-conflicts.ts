@@ -48,7 +48,7 @@ export const calendarConflicts: Family = {
     const events: Ev[] = [];
     let guard = 0;
     while (events.length < nEvents && guard++ < 500) {
-      let summary = rng.pick(MEETINGS).replace('{p}', rng.pick(folk).first).replace('{c}', rng.pick(COMPANIES));
+      const summary = rng.pick(MEETINGS).replace('{p}', rng.pick(folk).first).replace('{c}', rng.pick(COMPANIES));
       if (used.has(summary)) continue;
       used.add(summary);
       const dd = rng.pick(days);

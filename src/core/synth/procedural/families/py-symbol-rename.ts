@@ -2,7 +2,7 @@
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
 import { say } from './common-a.js';
-import { codeList, pyOracle, pyValue } from './common-b.js';
+import { pyOracle, pyValue } from './common-b.js';
 import { fillPy, hiddenTestsCommand, PY_PROJECTS, renderSources, renderTests, repoExtras, type PyFunc } from './pykit.js';
 
 const WHY = [

@@ -855,7 +855,8 @@ export function repoExtras(rng: Rng, p: PyProject, pkg: string, names: Record<st
   const people = crowd(rng, 3);
   let minor = rng.int(5, 14);
   let patch = rng.int(0, 4);
-  let [y, m, d] = [rng.int(2023, 2025), rng.int(1, 12), rng.int(1, 28)];
+  let [y, m] = [rng.int(2023, 2025), rng.int(1, 12)];
+  const d = rng.int(1, 28);
   const top = `0.${minor}.${patch}`;
   const sections: string[] = [];
   for (let k = 0, n = rng.int(3, 6); k < n; k++) {

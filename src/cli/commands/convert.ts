@@ -1,0 +1,32 @@
+/** `clawgym convert`: tasks of any format to the native or the Harbor format. */
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { exportHarborTask } from '../../core/task/harbor-export.js';
+import { loadTasks } from '../../core/task/load.js';
+import { saveNativeTask } from '../../core/task/save.js';
+import { EXIT, printJson, printLoadErrors, warn } from '../output.js';
+
+export function registerConvert(program: Command): void {
+  program
+    .command('convert')
+    .description('Convert tasks of any format to the native or the Harbor format.')
+    .argument('<paths...>')
+    .addOption(new Option('--to <format>', 'target format').choices(['native', 'harbor']).makeOptionMandatory())
+    .requiredOption('-o, --out <dir>', 'output folder (one sub-folder per task)')
+    .option('--json')
+    .action(async (paths: string[], o) => {
+      const { tasks, errors } = await loadTasks(paths);
+      printLoadErrors(errors);
+      const written: string[] = [];
+      for (const t of tasks) {
+        const dest = join(resolve(o.out), t.spec.id);
+        if (o.to === 'native') await saveNativeTask(t, dest);
+        else await exportHarborTask(t, dest);
+        written.push(dest);
+        for (const w of t.warnings) warn(`warning: ${t.spec.id}: ${w}`);
+      }
+      if (o.json) printJson({ written, errors: errors.flatMap((e) => e.problems) });
+      else process.stdout.write(`${written.length} task(s) written to ${resolve(o.out)}\n`);
+      process.exitCode = errors.length ? EXIT.taskErrors : EXIT.ok;
+    });
+}
