@@ -5,15 +5,18 @@ import { RolloutRequest, ResetRequest, StepRequest } from '../../src/core/rl/pro
 import { redisConnection, safeRedisUrl, trialJobId } from '../../src/core/runs/queue/jobs.ts';
 import { UsageError } from '../../src/core/errors.ts';
 
-test('job ids are deterministic, distinct per trial, and free of what BullMQ refuses', () => {
-  const a = trialJobId('2026-11-24T10-00-00-nop-ab12cd', 'task:1', 2);
-  assert.equal(a, trialJobId('2026-11-24T10-00-00-nop-ab12cd', 'task:1', 2));
+test('job ids are deterministic, distinct per trial and per run, and free of what BullMQ refuses', () => {
+  const run = (run_id: string, created_at = '2026-11-24T10:00:00.000Z') => ({ run_id, created_at });
+  const a = trialJobId(run('2026-11-24T10-00-00-nop-ab12cd'), 'task:1', 2);
+  assert.equal(a, trialJobId(run('2026-11-24T10-00-00-nop-ab12cd'), 'task:1', 2));
   assert.ok(!a.includes(':'), a);
   assert.ok(!/^\d+$/.test(a));
-  const ids = new Set([trialJobId('r', 'a', 1), trialJobId('r', 'a', 2), trialJobId('r', 'b', 1), trialJobId('s', 'a', 1), trialJobId('r', 'a/1', 1)]);
+  const ids = new Set([trialJobId(run('r'), 'a', 1), trialJobId(run('r'), 'a', 2), trialJobId(run('r'), 'b', 1), trialJobId(run('s'), 'a', 1), trialJobId(run('r'), 'a/1', 1)]);
   assert.equal(ids.size, 5);
   // A task id with a slash cannot collide with another task's attempt.
-  assert.notEqual(trialJobId('r', 'a/1', 1), trialJobId('r', 'a', 11));
+  assert.notEqual(trialJobId(run('r'), 'a/1', 1), trialJobId(run('r'), 'a', 11));
+  // Run ids are folder names: two runs in folders of the same name never share a job.
+  assert.notEqual(trialJobId(run('exp1', '2026-11-24T10:00:00.000Z'), 'a', 1), trialJobId(run('exp1', '2026-11-25T09:00:00.000Z'), 'a', 1));
 });
 
 test('Redis URLs: only redis:// and rediss://, and a password never shown', () => {

@@ -104,7 +104,7 @@ async function runOnQueue(redis: string, o: RunExecution, reconcileMs?: number):
   };
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    for (const t of o.todo) pending.set(trialJobId(o.manifest.run_id, t.task.spec.id, t.attempt), t);
+    for (const t of o.todo) pending.set(trialJobId(o.manifest, t.task.spec.id, t.attempt), t);
     if (!pending.size) return { results, interrupted };
     // Existing ids are left as they are: a resumed producer finds jobs still queued, running, or done.
     const jobs = [...pending].map(([id, p]) => ({ name: p.task.spec.id, data: jobData(o, p.task, p.attempt), opts: { ...TRIAL_JOB_OPTIONS, jobId: id } }));
@@ -131,7 +131,7 @@ async function runOnQueue(redis: string, o: RunExecution, reconcileMs?: number):
 }
 
 function jobData(o: RunExecution, task: Task, attempt: number): TrialJob {
-  return { run_dir: o.runDir, run_id: o.manifest.run_id, task_id: task.spec.id, attempt };
+  return { run_dir: o.runDir, run_id: o.manifest.run_id, run_created_at: o.manifest.created_at, task_id: task.spec.id, attempt };
 }
 
 function safeJson(s: string): unknown {

@@ -15,6 +15,8 @@ export const TRIAL_QUEUE = 'clawgym-trials';
 export const TrialJob = z.object({
   run_dir: z.string().min(1),
   run_id: z.string().min(1),
+  /** With the id, names this run among every run that ever used the queue (ids are folder names, reused). */
+  run_created_at: z.string().min(1),
   task_id: z.string().min(1),
   attempt: z.number().int().min(1),
 });
@@ -33,9 +35,13 @@ export const TRIAL_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: { age: WEEK_S },
 };
 
-/** BullMQ refuses ":" in custom ids (and all-digit ids); encodeURIComponent escapes ":". */
-export function trialJobId(runId: string, taskId: string, attempt: number): string {
-  return `${encodeURIComponent(runId)}/${encodeURIComponent(taskId)}/${attempt}`;
+/**
+ * A trial's job id: the run (its id and when it was made — a run id is its folder's name, and two
+ * runs may share one), the task and the attempt. BullMQ refuses ":" in custom ids (and all-digit
+ * ids); encodeURIComponent escapes ":".
+ */
+export function trialJobId(run: { run_id: string; created_at: string }, taskId: string, attempt: number): string {
+  return `${encodeURIComponent(run.run_id)}@${encodeURIComponent(run.created_at)}/${encodeURIComponent(taskId)}/${attempt}`;
 }
 
 /** The URL with any password masked, for messages and logs. */

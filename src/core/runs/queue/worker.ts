@@ -110,12 +110,12 @@ export class TrialWorker {
 
   /** The run as its producer wrote it: manifest, tasks, agent, judge — loaded once per run. */
   private context(d: TrialJob): Promise<RunContext> {
-    let p = this.runs.get(d.run_id);
+    let p = this.runs.get(`${d.run_id}@${d.run_created_at}`);
     if (!p) {
       p = this.loadContext(d);
       // A failed load is not cached: the shared folder may appear a moment later.
-      p.catch(() => this.runs.delete(d.run_id));
-      this.runs.set(d.run_id, p);
+      p.catch(() => this.runs.delete(`${d.run_id}@${d.run_created_at}`));
+      this.runs.set(`${d.run_id}@${d.run_created_at}`, p);
       if (this.runs.size > CACHED_RUNS) this.runs.delete(this.runs.keys().next().value!);
     }
     return p;
@@ -125,7 +125,9 @@ export class TrialWorker {
     // Thrown as ordinary errors: BullMQ retries the job (maybe on a host that has the folder).
     if (!isRunFolder(d.run_dir)) throw new Error(`run folder ${d.run_dir} is not reachable from this worker (no ${RUN_FILES.manifest}): the run folder must be on storage every worker shares`);
     const manifest = readManifest(d.run_dir);
-    if (manifest.run_id !== d.run_id) throw new UnrecoverableError(`${runPaths(d.run_dir).manifest} holds run ${manifest.run_id}, not ${d.run_id}: the run folder was replaced`);
+    if (manifest.run_id !== d.run_id || manifest.created_at !== d.run_created_at) {
+      throw new UnrecoverableError(`${runPaths(d.run_dir).manifest} holds run ${manifest.run_id} of ${manifest.created_at}, not ${d.run_id} of ${d.run_created_at}: the run folder was replaced`);
+    }
     const { tasks } = await loadTasks(manifest.paths);
     const wanted = new Set(manifest.tasks.map((t) => t.id));
     const sandbox = await (this.o.sandboxFor ?? getSandbox)(manifest.sandbox);
