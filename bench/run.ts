@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBundles } from './bundle.js';
 import { benchLsp } from './lsp.js';
 import { benchProcedural } from './procedural.js';
 import { benchRl } from './rl.js';
@@ -104,6 +105,7 @@ rmSync(scratch, { recursive: true, force: true });
 }
 
 await benchLsp(root);
+await benchBundles(root);
 
 await benchProcedural(root);
 await benchRl(root);
