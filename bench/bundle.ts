@@ -30,8 +30,8 @@ export async function benchBundles(root: string): Promise<void> {
   console.log('\nBundles (esbuild, as scripts/build.mjs builds them)');
   for (const p of programs) {
     const r = await build({ ...common, entryPoints: [join(root, p.entry)], outfile: join(root, 'dist', 'bench-bundle.cjs'), minify: p.minify, external: p.external });
-    const bytes = r.outputFiles.filter((f) => f.path.endsWith('.cjs')).reduce((a, f) => a + f.contents.length, 0);
-    const pkgs = packagesIn(r.metafile);
+    const bytes = (r.outputFiles ?? []).filter((f) => f.path.endsWith('.cjs')).reduce((a, f) => a + f.contents.length, 0);
+    const pkgs = packagesIn(r.metafile!);
     const top = [...pkgs].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, b]) => `${n} ${(b / 1024).toFixed(0)} KiB`).join(', ');
     console.log(`  ${p.name}: ${(bytes / 1024).toFixed(0)} KiB${p.minify ? ' minified' : ''}; largest inputs: ${top}`);
     if (p.name === 'extension.cjs') {

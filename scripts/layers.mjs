@@ -4,4 +4,4 @@
 export const CORE_LAYERS = ['task', 'sandbox', 'workspace', 'trace', 'llm', 'verify', 'agents', 'runs', 'synth', 'bench', 'export', 'rl'];
 
 /** Files at the root of src/core that anything may import. */
-export const CORE_LEAVES = ['errors.ts', 'html.ts', 'rng.ts', 'shell.ts', 'version.ts'];
+export const CORE_LEAVES = ['errors.ts', 'html.ts', 'http-body.ts', 'rng.ts', 'shell.ts', 'version.ts'];

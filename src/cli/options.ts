@@ -1,5 +1,5 @@
 /** Option value parsers shared by the commands: a bad value is commander's usage error (exit 2). */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 /** A whole number ≥ min. */
 export const wholeNumber =
@@ -40,3 +40,13 @@ export const port = (v: string): number => {
 
 /** For repeatable options. */
 export const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** Which tasks of the given paths take part (run, serve env): globs over task ids. */
+export function addTaskFilters(cmd: Command): Command {
+  return cmd.option('--include <glob>', 'only task ids matching (repeatable)', collect, []).option('--exclude <glob>', 'skip task ids matching (repeatable)', collect, []);
+}
+
+/** Every task's timeout scaled (run, serve env). */
+export function addTimeoutMultiplier(cmd: Command, what = "scale every task's timeout"): Command {
+  return cmd.option('--timeout-multiplier <x>', what, positiveNumber, 1);
+}

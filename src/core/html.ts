@@ -62,6 +62,82 @@ export function legend(x: number, y: number, items: readonly { cls: string; labe
   return html`<g class="legend">${parts}</g>`;
 }
 
+/**
+ * A chart of horizontal rows over a 0–1 scale: a label column on the left, one row every `row`
+ * pixels from `top`, tick labels under the plot. Report and calibration charts share it.
+ */
+export interface RowsFrame {
+  width: number;
+  height: number;
+  left: number;
+  top: number;
+  plotW: number;
+  /** x of a value on the 0–1 scale. */
+  x(v: number): number;
+  /** Top of row i. */
+  rowTop(i: number): number;
+}
+
+export function rowsFrame(o: { left: number; right: number; top: number; row: number; rows: number; foot: number; width?: number }): RowsFrame {
+  const width = o.width ?? 560;
+  const plotW = width - o.left - o.right;
+  return {
+    width,
+    height: o.top + Math.max(1, o.rows) * o.row + o.foot,
+    left: o.left,
+    top: o.top,
+    plotW,
+    x: (v) => o.left + v * plotW,
+    rowTop: (i) => o.top + i * o.row,
+  };
+}
+
+/** Vertical grid lines at `ticks` (0–1) from `gridTop` down to the foot, labelled under the plot. */
+export function xTicks(f: RowsFrame, ticks: readonly number[], label: (t: number) => string, gridTop = f.top): Markup[] {
+  return ticks.flatMap((t) => [
+    html`<line x1="${num(f.x(t))}" y1="${num(gridTop)}" x2="${num(f.x(t))}" y2="${num(f.height - 20)}" class="grid"/>`,
+    html`<text x="${num(f.x(t))}" y="${num(f.height - 6)}" text-anchor="middle">${label(t)}</text>`,
+  ]);
+}
+
+/** A row's label: right-aligned in the label column, cut to `max` characters, the whole text as its tooltip. */
+export function rowLabel(f: RowsFrame, y: number, text: string, max: number, tooltip = text): Markup {
+  return html`<text x="${num(f.left - 8)}" y="${num(y)}" text-anchor="end" class="label">${truncate(text, max)}<title>${tooltip}</title></text>`;
+}
+
+/** A 0–1 tick as a percentage: 0%, 25%, 100%. */
+export const percentTick = (t: number): string => `${t * 100}%`;
+
+/** A chart with a vertical value axis: margins, the plot's size, and y of a value on [0, yMax]. */
+export interface PlotFrame {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  plotW: number;
+  plotH: number;
+  y(v: number): number;
+}
+
+export function plotFrame(o: { left: number; right: number; top: number; bottom: number; yMax?: number; width?: number; height?: number }): PlotFrame {
+  const width = o.width ?? 560;
+  const height = o.height ?? 240;
+  const plotW = width - o.left - o.right;
+  const plotH = height - o.top - o.bottom;
+  const yMax = o.yMax ?? 1;
+  return { width, height, left: o.left, right: o.right, top: o.top, bottom: o.bottom, plotW, plotH, y: (v) => o.top + plotH - (v / yMax) * plotH };
+}
+
+/** Horizontal grid lines at `ticks`, labelled left of the plot. */
+export function yTicks(f: PlotFrame, ticks: readonly number[], label: (t: number) => string): Markup[] {
+  return ticks.flatMap((t) => [
+    html`<line x1="${f.left}" y1="${num(f.y(t))}" x2="${num(f.width - f.right)}" y2="${num(f.y(t))}" class="grid"/>`,
+    html`<text x="${f.left - 6}" y="${num(f.y(t) + 4)}" text-anchor="end">${label(t)}</text>`,
+  ]);
+}
+
 /** The smallest of 1, 2, 5 × 10^n at least `raw`: readable axis steps. */
 export function niceStep(raw: number): number {
   if (raw <= 1) return 1;
@@ -75,25 +151,16 @@ export function niceStep(raw: number): number {
  * inclusive), with a count axis in readable steps. `axis` names the value, `unit` what is counted.
  */
 export function unitHistogram(o: { id: string; title: string; desc: string; axis: string; unit: string; counts: readonly number[] }): Markup {
-  const W = 560;
-  const H = 240;
-  const left = 44;
-  const right = 12;
-  const top = 16;
-  const bottom = 36;
-  const plotW = W - left - right;
-  const plotH = H - top - bottom;
   const n = o.counts.length;
   const max = Math.max(1, ...o.counts);
   const step = niceStep(max / 4);
   const yMax = Math.ceil(max / step) * step;
-  const y = (v: number): number => top + plotH - (v / yMax) * plotH;
+  const f = plotFrame({ left: 44, right: 12, top: 16, bottom: 36, yMax });
+  const { width: W, height: H, left, right, bottom, plotW, y } = f;
   const bw = plotW / n;
-  const parts: Markup[] = [];
-  for (let t = 0; t <= yMax; t += step) {
-    parts.push(html`<line x1="${left}" y1="${num(y(t))}" x2="${num(W - right)}" y2="${num(y(t))}" class="grid"/>`);
-    parts.push(html`<text x="${left - 6}" y="${num(y(t) + 4)}" text-anchor="end">${t}</text>`);
-  }
+  const ticks: number[] = [];
+  for (let t = 0; t <= yMax; t += step) ticks.push(t);
+  const parts: Markup[] = yTicks(f, ticks, String);
   o.counts.forEach((count, i) => {
     const x0 = left + i * bw;
     const range = `${(i / n).toFixed(1)}–${((i + 1) / n).toFixed(1)}${i === n - 1 ? ' (inclusive)' : ''}`;
@@ -157,6 +224,35 @@ pre { margin: 0; white-space: pre-wrap; word-break: break-word; font: 12px/1.45 
 .wide { overflow-x: auto; }
 footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
 `;
+
+/**
+ * A whole self-contained page: the strict CSP (no scripts, nothing fetched, inline styles and data:
+ * images only), the shared CSS plus `css`, a header, the main content and a footer line.
+ */
+export function page(o: { title: string; heading: string; meta: Markup; main: Markup; footer: string; css?: string }): string {
+  return html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${o.title}</title>
+<style>${new Markup(PAGE_CSS + (o.css ?? ''))}</style>
+</head>
+<body>
+<header>
+<h1>${o.heading}</h1>
+<p class="meta">${o.meta}</p>
+</header>
+<main>
+${o.main}
+</main>
+<footer>${o.footer}</footer>
+</body>
+</html>
+`.value;
+}
 
 /** A summary card: a label, a big value, an optional note. */
 export function card(label: string, value: string, sub?: Part): Markup {

@@ -93,11 +93,13 @@ test('a build is reproducible (same bytes), honours quotas and size, and drops w
   assert.equal(check.json.unchanged, 20);
   // Rebuilding onto the bench gives the same bytes; the finished nop run is made again, not reused
   // (the pool may have been edited since).
-  const runId = () => JSON.parse(readFileSync(join(a, '.bench', 'runs', 'nop', 'run.json'), 'utf8')).run_id;
-  const before = runId();
+  // (A run's id is its folder's name, so when it was made tells the runs apart.)
+  const nopRun = () => JSON.parse(readFileSync(join(a, '.bench', 'runs', 'nop', 'run.json'), 'utf8')) as { run_id: string; created_at: string };
+  const before = nopRun();
+  assert.equal(before.run_id, 'nop');
   assert.equal((await cli(['bench', 'build', ...args, '--out', a])).code, 0);
   assert.equal(readFileSync(join(a, 'bench.yaml'), 'utf8'), readFileSync(join(b, 'bench.yaml'), 'utf8'));
-  assert.notEqual(runId(), before);
+  assert.notEqual(nopRun().created_at, before.created_at);
   // The seed decides the draw.
   const c = join(work, 'bench-c');
   assert.equal((await cli(['bench', 'build', ...args.slice(0, -4), '--seed', '8', '-c', '2', '--out', c])).code, 0);

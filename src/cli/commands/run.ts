@@ -10,7 +10,7 @@ import { resumeRun, startRun, type RunSummary } from '../../core/runs/run.js';
 import type { Task } from '../../core/task/task.js';
 import { onInterrupt } from '../interrupt.js';
 import { addJudgeOptions, judgeSpec } from '../judge-options.js';
-import { collect, positiveInt, positiveNumber, wholeNumber } from '../options.js';
+import { addTaskFilters, addTimeoutMultiplier, positiveInt, wholeNumber } from '../options.js';
 import { EXIT, printJson, printLoadErrors, useColor } from '../output.js';
 import { createProgress } from '../progress.js';
 import { openSandbox, sandboxOption } from '../sandbox-option.js';
@@ -59,10 +59,8 @@ export function registerRun(program: Command): void {
     .option('--record', "for --agent command: record the agent's model calls through a per-trial proxy (upstream: --base-url, OPENAI_BASE_URL or the config file) into trajectory.json and llm/calls.jsonl; the agent gets OPENAI_BASE_URL");
   addJudgeOptions(cmd)
     .option('-c, --concurrency <n>', 'trials at once (default: number of cores)', positiveInt)
-    .option('-k, --attempts <k>', 'attempts per task (for pass@k)', positiveInt, 1)
-    .option('--timeout-multiplier <x>', "scale every task's timeout", positiveNumber, 1)
-    .option('--include <glob>', 'only task ids matching (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip task ids matching (repeatable)', collect, [])
+    .option('-k, --attempts <k>', 'attempts per task (for pass@k)', positiveInt, 1);
+  addTaskFilters(addTimeoutMultiplier(cmd))
     .option('-o, --out <dir>', 'run folder (default: runs/<run-id>); its name is the run id')
     .option('--resume <run-dir>', 'continue an interrupted run: finished trials are kept, the rest run')
     .option('--harness-retries <n>', 'retries of a trial after a harness error', wholeNumber(0), 2)

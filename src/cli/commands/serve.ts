@@ -6,27 +6,24 @@ import { filterTasks } from '../../core/runs/run.js';
 import { loadTasks } from '../../core/task/load.js';
 import { UsageError } from '../../core/errors.js';
 import { RubricJudge } from '../../core/verify/judge.js';
-import { colors, EXIT, printJson } from '../output.js';
+import { EXIT, printJson, printLoadErrors } from '../output.js';
 import { serveUntilInterrupted } from '../interrupt.js';
 import { openSandbox, sandboxOption } from '../sandbox-option.js';
-import { collect, port, positiveInt, positiveNumber } from '../options.js';
+import { addJudgeOptions, judgeSpec } from '../judge-options.js';
+import { addTaskFilters, addTimeoutMultiplier, port, positiveInt, positiveNumber } from '../options.js';
 
 
 export function registerServe(program: Command): void {
   const serve = program.command('serve').description('Serve tasks over HTTP.');
-  serve
+  const env = serve
     .command('env')
     .description('Serve tasks as an RL environment: POST /reset {task_id}|{seed}, /step {episode_id, tool_call}, /verify, /close, /rollout {task_id, base_url, model, n}; GET /health, /tasks. One workspace and sandbox per episode.')
     .requiredOption('--tasks <paths...>', 'tasks, or folders of tasks (any format)')
     .option('--port <n>', 'port (0: any free port)', port, 8012)
     .option('--host <addr>', 'address to listen on (the API has no authentication: keep it on a trusted network)', '127.0.0.1')
     .option('--max-episodes <n>', 'open episodes plus running rollout samples at most; beyond it /reset and /rollout answer 429', positiveInt, 32)
-    .option('--idle-timeout <s>', 'close an episode after this many seconds without a request', positiveNumber, 300)
-    .option('--timeout-multiplier <x>', "scale every task's timeout (it bounds each step)", positiveNumber, 1)
-    .option('--include <glob>', 'only task ids matching (repeatable)', collect, [])
-    .option('--exclude <glob>', 'skip task ids matching (repeatable)', collect, [])
-    .option('--judge-model <name>', 'score task rubrics with this LLM judge; key from CLAWGYM_JUDGE_API_KEY, OPENAI_API_KEY or the config file')
-    .option('--judge-base-url <url>', "the judge's OpenAI-compatible base URL")
+    .option('--idle-timeout <s>', 'close an episode after this many seconds without a request', positiveNumber, 300);
+  addJudgeOptions(addTaskFilters(addTimeoutMultiplier(env, "scale every task's timeout (it bounds each step)")))
     .option('--config <file>', 'LLM config file for the judge')
     .option('--work-dir <dir>', 'where episode and rollout folders are made (default: a temporary folder)')
     .option('--keep', 'keep episode and rollout folders after they end (workspace, transcript, trajectory)')
@@ -35,11 +32,11 @@ export function registerServe(program: Command): void {
     .option('--quiet', 'no request log on stderr')
     .action(async (o) => {
       const { tasks: all, errors } = await loadTasks(o.tasks.map((p: string) => resolve(p)));
-      for (const e of errors) process.stderr.write(`${colors.red('task error:')} ${e.message}\n`);
+      printLoadErrors(errors);
       const tasks = filterTasks(all, o.include, o.exclude);
       if (!tasks.length) throw new UsageError('no tasks to serve');
-      if (o.judgeBaseUrl && !o.judgeModel) throw new UsageError('--judge-base-url needs --judge-model <name>');
-      const judge = o.judgeModel ? RubricJudge.fromSpec({ model: o.judgeModel, ...(o.judgeBaseUrl ? { base_url: o.judgeBaseUrl } : {}), ...(o.config ? { config: resolve(o.config) } : {}) }) : undefined;
+      const spec = judgeSpec(o);
+      const judge = spec ? RubricJudge.fromSpec(spec) : undefined;
       const sandbox = await openSandbox(o.sandbox);
       const server = new EnvServer({
         tasks,

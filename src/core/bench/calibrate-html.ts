@@ -3,7 +3,7 @@
  * fetched; a strict CSP). Task ids, categories, agent labels and run ids are untrusted: every
  * interpolation goes through html.ts's escaping template.
  */
-import { card, chart, html, legend, Markup, num, PAGE_CSS, truncate, unitHistogram } from '../html.js';
+import { card, chart, html, legend, Markup, num, page, percentTick, rowLabel, rowsFrame, truncate, unitHistogram, xTicks } from '../html.js';
 import { histogram } from '../runs/metrics.js';
 import { formatPercent } from '../runs/report.js';
 import { BANDS, type Band } from './difficulty.js';
@@ -25,19 +25,14 @@ svg .range { stroke: var(--muted); stroke-width: 2; }
 /** Per category, one bar split by difficulty band (task counts). */
 function bandsChart(c: Calibration): Markup {
   const cats = c.categories;
-  const W = 560;
-  const left = 150;
-  const right = 40;
-  const top = 34;
-  const row = 26;
-  const plotW = W - left - right;
-  const H = top + Math.max(1, cats.length) * row + 10;
+  const f = rowsFrame({ left: 150, right: 40, top: 34, row: 26, rows: cats.length, foot: 10 });
+  const { left, top, plotW } = f;
   const max = Math.max(1, ...cats.map((x) => x.tasks));
   const parts: Markup[] = [legend(left, 16, BANDS.map((b) => ({ cls: `b-${b}`, label: b })))];
   if (!cats.length) parts.push(html`<text x="${left}" y="${top + 16}">no tasks</text>`);
   cats.forEach((cat, i) => {
-    const y = top + i * row;
-    parts.push(html`<text x="${left - 8}" y="${num(y + 15)}" text-anchor="end" class="label">${truncate(cat.name, 20)}<title>${cat.name}</title></text>`);
+    const y = f.rowTop(i);
+    parts.push(rowLabel(f, y + 15, cat.name, 20));
     let x = left;
     for (const b of BANDS) {
       const n = cat.bands[b];
@@ -48,7 +43,7 @@ function bandsChart(c: Calibration): Markup {
     }
     parts.push(html`<text x="${num(x + 4)}" y="${num(y + 15)}" class="value">${cat.tasks}</text>`);
   });
-  return chart('chart-bands', W, H, 'Difficulty bands per category', 'For each category, a bar of its tasks split by difficulty band.', html`${parts}`);
+  return chart('chart-bands', f.width, f.height, 'Difficulty bands per category', 'For each category, a bar of its tasks split by difficulty band.', html`${parts}`);
 }
 
 /** Tasks by solve rate, ten bins over 0–1 (unrated tasks left out). */
@@ -59,28 +54,18 @@ function solveHistogram(c: Calibration): Markup {
 
 /** Each agent's solve rate over the bench. */
 function agentsChart(c: Calibration): Markup {
-  const W = 560;
-  const left = 170;
-  const right = 56;
-  const top = 12;
-  const row = 26;
-  const plotW = W - left - right;
-  const H = top + Math.max(1, c.agents.length) * row + 24;
-  const x = (v: number) => left + v * plotW;
-  const parts: Markup[] = [];
-  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(html`<line x1="${num(x(t))}" y1="${top}" x2="${num(x(t))}" y2="${num(H - 20)}" class="grid"/>`);
-    parts.push(html`<text x="${num(x(t))}" y="${num(H - 6)}" text-anchor="middle">${`${t * 100}%`}</text>`);
-  }
+  const f = rowsFrame({ left: 170, right: 56, top: 12, row: 26, rows: c.agents.length, foot: 24 });
+  const { left, top, plotW, x } = f;
+  const parts: Markup[] = xTicks(f, [0, 0.25, 0.5, 0.75, 1], percentTick);
   if (!c.agents.length) parts.push(html`<text x="${left}" y="${top + 16}">no reference runs</text>`);
   c.agents.forEach((a, i) => {
-    const y = top + i * row;
+    const y = f.rowTop(i);
     const v = a.solve_rate ?? 0;
-    parts.push(html`<text x="${left - 8}" y="${num(y + 15)}" text-anchor="end" class="label">${truncate(a.label, 24)}<title>${a.label} (${a.run_id})</title></text>`);
+    parts.push(rowLabel(f, y + 15, a.label, 24, `${a.label} (${a.run_id})`));
     parts.push(html`<rect x="${left}" y="${num(y + 3)}" width="${num(Math.max(v * plotW, v > 0 ? 1 : 0))}" height="16" class="${agentClass(i)}"><title>${a.label}: ${formatPercent(a.solve_rate)}</title></rect>`);
     parts.push(html`<text x="${num(x(v) + 4)}" y="${num(y + 15)}" class="value">${formatPercent(a.solve_rate)}</text>`);
   });
-  return chart('chart-agents', W, H, 'Solve rate per reference agent', 'Horizontal bars: each agent\u2019s mean pass rate over the bench tasks it tried.', html`${parts}`);
+  return chart('chart-agents', f.width, f.height, 'Solve rate per reference agent', 'Horizontal bars: each agent\u2019s mean pass rate over the bench tasks it tried.', html`${parts}`);
 }
 
 const MAX_DOT_ROWS = 20;
@@ -89,24 +74,15 @@ const MAX_DOT_ROWS = 20;
 function separationChart(c: Calibration): Markup {
   const byId = new Map(c.tasks.map((t) => [t.id, t]));
   const rows = c.discrimination.separating.slice(0, MAX_DOT_ROWS).map((id) => byId.get(id)!);
-  const W = 560;
-  const left = 170;
-  const right = 20;
-  const top = 34;
-  const row = 22;
-  const plotW = W - left - right;
-  const H = top + Math.max(1, rows.length) * row + 24;
-  const x = (v: number) => left + v * plotW;
+  const f = rowsFrame({ left: 170, right: 20, top: 34, row: 22, rows: rows.length, foot: 24 });
+  const { left, top, x } = f;
   const parts: Markup[] = [legend(left, 16, c.agents.slice(0, AGENT_CLASSES).map((a, i) => ({ cls: agentClass(i), label: truncate(a.label, 18) })))];
-  for (const t of [0, 0.5, 1]) {
-    parts.push(html`<line x1="${num(x(t))}" y1="${top - 4}" x2="${num(x(t))}" y2="${num(H - 20)}" class="grid"/>`);
-    parts.push(html`<text x="${num(x(t))}" y="${num(H - 6)}" text-anchor="middle">${`${t * 100}%`}</text>`);
-  }
+  parts.push(...xTicks(f, [0, 0.5, 1], percentTick, top - 4));
   if (!rows.length) parts.push(html`<text x="${left}" y="${top + 14}">no task separates the agents</text>`);
   rows.forEach((t, i) => {
-    const y = top + i * row + 11;
+    const y = f.rowTop(i) + 11;
     const vs = t.per_agent.filter((v): v is number => v !== null);
-    parts.push(html`<text x="${left - 8}" y="${num(y + 4)}" text-anchor="end" class="label">${truncate(t.id, 24)}<title>${t.id}</title></text>`);
+    parts.push(rowLabel(f, y + 4, t.id, 24));
     parts.push(html`<line x1="${num(x(Math.min(...vs)))}" y1="${num(y)}" x2="${num(x(Math.max(...vs)))}" y2="${num(y)}" class="range"/>`);
     t.per_agent.forEach((v, j) => {
       if (v === null) return;
@@ -115,7 +91,7 @@ function separationChart(c: Calibration): Markup {
       parts.push(html`<circle cx="${num(x(v))}" cy="${num(y + dy)}" r="4" class="${agentClass(j)}"><title>${t.id}: ${c.agents[j]!.label} ${formatPercent(v)}</title></circle>`);
     });
   });
-  return chart('chart-separation', W, H, 'Tasks that separate agents', 'For the most separating tasks, each agent\u2019s pass rate as a dot on a 0 to 100% line.', html`${parts}`);
+  return chart('chart-separation', f.width, f.height, 'Tasks that separate agents', 'For the most separating tasks, each agent\u2019s pass rate as a dot on a 0 to 100% line.', html`${parts}`);
 }
 
 const bandTag = (b: Band) => html`<span class="band">${b}</span>`;
@@ -159,31 +135,17 @@ ${c.discrimination.pairs.length ? html`<h3>Pairs</h3><div class="wide"><table cl
     ? html`<p class="note" role="status">Ignored: ${c.ignored.results_outside_bench} result(s) for tasks outside the bench, ${c.ignored.harness_errors} harness error(s).</p>`
     : '';
 
-  return html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>ClawGym calibration · ${c.bench.name} ${c.bench.version}</title>
-<style>${new Markup(PAGE_CSS + EXTRA_CSS)}</style>
-</head>
-<body>
-<header>
-<h1>Bench calibration</h1>
-<p class="meta">Bench <strong>${c.bench.name}</strong> version <strong>${c.bench.version}</strong> · ${c.bench.tasks} tasks · ${c.agents.length} reference run(s)</p>
-</header>
-<main>
-${summary}
+  return page({
+    title: `ClawGym calibration · ${c.bench.name} ${c.bench.version}`,
+    heading: 'Bench calibration',
+    meta: html`Bench <strong>${c.bench.name}</strong> version <strong>${c.bench.version}</strong> · ${c.bench.tasks} tasks · ${c.agents.length} reference run(s)`,
+    main: html`${summary}
 ${ignored}
 ${charts}
 ${agents}
 ${categories}
-${tasks}
-</main>
-<footer>Generated by ClawGym from bench.yaml and the reference runs' results.jsonl.</footer>
-</body>
-</html>
-`.value;
+${tasks}`,
+    footer: "Generated by ClawGym from bench.yaml and the reference runs' results.jsonl.",
+    css: EXTRA_CSS,
+  });
 }

@@ -1,6 +1,7 @@
 /** JSON over node:http for the environment server: bodies in, typed errors out as JSON. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import { readBody } from '../http-body.js';
 
 const MAX_BODY = 32 * 1024 * 1024;
 
@@ -30,26 +31,14 @@ export function sendError(res: ServerResponse, e: HttpError): void {
 }
 
 export function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, 'too_large', `request body over ${MAX_BODY} bytes`));
-        req.destroy();
-      } else parts.push(c);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(parts).toString('utf8');
-      if (!text.trim()) return resolve({});
-      try {
-        resolve(JSON.parse(text));
-      } catch (e) {
-        reject(new HttpError(400, 'invalid_json', `the body is not JSON: ${(e as Error).message}`));
-      }
-    });
-    req.on('error', reject);
+  return readBody(req, MAX_BODY, () => new HttpError(413, 'too_large', `request body over ${MAX_BODY} bytes`)).then((buf) => {
+    const text = buf.toString('utf8');
+    if (!text.trim()) return {};
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw new HttpError(400, 'invalid_json', `the body is not JSON: ${(e as Error).message}`);
+    }
   });
 }
 

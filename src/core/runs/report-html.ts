@@ -3,7 +3,7 @@
  * strict CSP can lock down. Task ids, categories, agent names and error messages are untrusted:
  * every interpolation goes through html.ts's escaping template.
  */
-import { card, chart, escapeHtml, html, legend, Markup, num, PAGE_CSS, truncate, unitHistogram } from '../html.js';
+import { card, chart, escapeHtml, html, legend, Markup, num, page, percentTick, plotFrame, rowLabel, rowsFrame, truncate, unitHistogram, xTicks, yTicks } from '../html.js';
 import { formatDuration, formatPercent, formatReward, formatUsage, PHASES, ReportErrorKind, type Report } from './report.js';
 
 export { escapeHtml };
@@ -11,24 +11,14 @@ export { escapeHtml };
 /** Horizontal grouped bars: pass rate and mean reward per category, both on a 0–1 scale. */
 function categoryChart(report: Report): Markup {
   const cats = report.categories;
-  const W = 560;
-  const left = 150;
-  const right = 56;
-  const top = 34;
-  const row = 38;
-  const plotW = W - left - right;
-  const H = top + Math.max(1, cats.length) * row + 24;
-  const x = (v: number): number => left + v * plotW;
+  const f = rowsFrame({ left: 150, right: 56, top: 34, row: 38, rows: cats.length, foot: 24 });
+  const { left, top, plotW } = f;
   const parts: Markup[] = [legend(left, 16, [{ cls: 's1', label: 'pass rate' }, { cls: 's2', label: 'mean reward' }])];
-  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(html`<line x1="${num(x(t))}" y1="${top - 4}" x2="${num(x(t))}" y2="${num(H - 20)}" class="grid"/>`);
-    parts.push(html`<text x="${num(x(t))}" y="${num(H - 6)}" text-anchor="middle">${t === 0 || t === 1 ? String(t) : t.toFixed(2)}</text>`);
-  }
+  parts.push(...xTicks(f, [0, 0.25, 0.5, 0.75, 1], (t) => (t === 0 || t === 1 ? String(t) : t.toFixed(2)), top - 4));
   if (!cats.length) parts.push(html`<text x="${num(left)}" y="${top + 20}">no categories</text>`);
   cats.forEach((c, i) => {
-    const y = top + i * row;
-    const label = truncate(c.name, 20);
-    parts.push(html`<text x="${left - 8}" y="${num(y + 19)}" text-anchor="end" class="label">${label}<title>${c.name}</title></text>`);
+    const y = f.rowTop(i);
+    parts.push(rowLabel(f, y + 19, c.name, 20));
     const bars: [string, number | null, string][] = [
       ['s1', c.pass_rate, `pass rate ${formatPercent(c.pass_rate)}`],
       ['s2', c.mean_reward, `mean reward ${formatReward(c.mean_reward)}`],
@@ -40,7 +30,7 @@ function categoryChart(report: Report): Markup {
       parts.push(html`<text x="${num(left + w + 4)}" y="${num(by + 10)}" class="value">${cls === 's1' ? formatPercent(v) : formatReward(v)}</text>`);
     });
   });
-  return chart('chart-categories', W, H, 'Pass rate and mean reward per category', 'Horizontal bars on a 0 to 1 scale, two per category.', html`${parts}`);
+  return chart('chart-categories', f.width, f.height, 'Pass rate and mean reward per category', 'Horizontal bars on a 0 to 1 scale, two per category.', html`${parts}`);
 }
 
 function histogramChart(report: Report): Markup {
@@ -49,22 +39,12 @@ function histogramChart(report: Report): Markup {
 }
 
 function atKChart(report: Report): Markup {
-  const W = 560;
-  const H = 240;
-  const left = 44;
-  const right = 20;
-  const top = 30;
-  const bottom = 36;
-  const plotW = W - left - right;
-  const plotH = H - top - bottom;
+  const f = plotFrame({ left: 44, right: 20, top: 30, bottom: 36 });
+  const { width: W, height: H, left, bottom, plotW, y } = f;
   const K = report.at_k.length;
   const x = (k: number): number => (K <= 1 ? left + plotW / 2 : left + ((k - 1) / (K - 1)) * plotW);
-  const y = (v: number): number => top + plotH - v * plotH;
   const parts: Markup[] = [legend(left, 16, [{ cls: 's1', label: 'pass@k', mark: 'line' }, { cls: 's2', label: 'pass^k', mark: 'dashed' }])];
-  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(html`<line x1="${left}" y1="${num(y(t))}" x2="${num(W - right)}" y2="${num(y(t))}" class="grid"/>`);
-    parts.push(html`<text x="${left - 6}" y="${num(y(t) + 4)}" text-anchor="end">${`${t * 100}%`}</text>`);
-  }
+  parts.push(...yTicks(f, [0, 0.25, 0.5, 0.75, 1], percentTick));
   for (const r of report.at_k) parts.push(html`<text x="${num(x(r.k))}" y="${num(H - bottom + 16)}" text-anchor="middle">${r.k}</text>`);
   parts.push(html`<text x="${num(left + plotW / 2)}" y="${num(H - 4)}" text-anchor="middle" class="axis">k (attempts)</text>`);
   const series: ['pass_at_k' | 'pass_hat_k', string, string, boolean][] = [
@@ -208,34 +188,18 @@ ${kinds.map((k) => {
       })}`
     : html`<h2>Errors</h2><p>No errors.</p>`;
 
-  const page = html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>ClawGym report · ${report.run_id}</title>
-<style>${new Markup(PAGE_CSS)}</style>
-</head>
-<body>
-<header>
-<h1>Run report</h1>
-<p class="meta">Run <strong>${report.run_id}</strong> · agent <strong>${report.agent}</strong> · created ${report.created_at} · ${report.attempts} attempt(s) per task</p>
-</header>
-<main>
-${summary}
+  return page({
+    title: `ClawGym report · ${report.run_id}`,
+    heading: 'Run report',
+    meta: html`Run <strong>${report.run_id}</strong> · agent <strong>${report.agent}</strong> · created ${report.created_at} · ${report.attempts} attempt(s) per task`,
+    main: html`${summary}
 ${notRun}
 ${charts}
 ${atK}
 ${categories}
 ${timings}
 ${tasks}
-${errors}
-</main>
-<footer>Generated by ClawGym from run.json and results.jsonl.</footer>
-</body>
-</html>
-`;
-  return page.value;
+${errors}`,
+    footer: 'Generated by ClawGym from run.json and results.jsonl.',
+  });
 }

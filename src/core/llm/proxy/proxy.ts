@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { LimitFunction } from 'p-limit';
 import { errorMessage, UsageError } from '../../errors.js';
+import { readBody } from '../../http-body.js';
 import type { ModelPrice } from '../config.js';
 import { costOf } from '../cost.js';
 import { endpointLimiter } from '../limiter.js';
@@ -67,21 +68,7 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type: 'clawgym_proxy_error' } }));
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ProxyRequestError(413, `request body over ${MAX_BODY} bytes`));
-        req.destroy();
-      } else parts.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
-}
+const readRequest = (req: IncomingMessage): Promise<Buffer> => readBody(req, MAX_BODY, () => new ProxyRequestError(413, `request body over ${MAX_BODY} bytes`));
 
 function bearer(h: string | undefined): string | undefined {
   const m = h?.match(/^Bearer\s+(.+)$/i);
@@ -238,7 +225,7 @@ export class RecordingProxy {
   }
 
   private async chat(req: IncomingMessage, res: ServerResponse, pathSession: string | undefined): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readRequest(req);
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(raw.toString('utf8'));
