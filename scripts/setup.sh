@@ -10,6 +10,8 @@ command -v bwrap >/dev/null || need+=(bubblewrap)
 [ -x /usr/bin/python ] || need+=(python-is-python3)
 command -v ruby >/dev/null || need+=(ruby)
 command -v git >/dev/null || need+=(git)
+# PyYAML (YAML 1.1): the tests read every generated task.yaml with it, as Python tools would.
+/usr/bin/python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
 # Distributed runs (clawgym run --queue, clawgym worker) use Redis; the tests start their own server.
 command -v redis-server >/dev/null || need+=(redis-server)
 

@@ -73,7 +73,8 @@ test('only the review block changes: flow style, quoting and comments elsewhere 
     writeFileSync(f, text);
     await writeReview(f, { status: 'accepted', notes: 'keeps "quotes" & <b>tags</b>: yes' }, { expectedText: text, now: new Date('2026-11-24T10:00:00Z') });
     const out = readFileSync(f, 'utf8');
-    const block = `review:\n  status: accepted\n  notes: 'keeps "quotes" & <b>tags</b>: yes'\n  updated: 2026-11-24T10:00:00.000Z\n`;
+    // The timestamp is quoted: a YAML 1.1 reader (PyYAML) would read it plain as a datetime.
+    const block = `review:\n  status: accepted\n  notes: 'keeps "quotes" & <b>tags</b>: yes'\n  updated: "2026-11-24T10:00:00.000Z"\n`;
     const strip = (t: string) => t.replace(/^review:.*\n?(?:[ \t]+.*\n?)*/m, '');
     assert.equal(strip(out), strip(text).replace(/\n?$/, '\n').replace(/^\n$/, ''), `${what}: the rest of the file is unchanged`);
     assert.ok(out.includes(block), `${what}: the new block is there:\n${out}`);

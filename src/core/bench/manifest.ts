@@ -5,9 +5,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { portableYaml } from '../task/portable-yaml.js';
 import { Band } from './difficulty.js';
 
 export const BENCH_FILE = 'bench.yaml';
@@ -70,7 +71,7 @@ export const BenchManifest = z.object({
 export type BenchManifest = z.infer<typeof BenchManifest>;
 
 export function manifestYaml(m: BenchManifest): string {
-  return stringify(BenchManifest.parse(m), { lineWidth: 0 });
+  return portableYaml(BenchManifest.parse(m));
 }
 
 /** Read and validate `<dir>/bench.yaml`; a missing or malformed manifest is the caller's mistake. */

@@ -8,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { Document, isMap, isScalar, parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { ClawgymError } from '../errors.js';
 import { parseTaskYaml } from './native.js';
+import { makePortable, portableYaml, PORTABLE_TO_STRING } from './portable-yaml.js';
 import { Review, type ReviewStatus, type TaskSpec } from './schema.js';
 
 export interface ReviewUpdate {
@@ -63,8 +64,9 @@ export async function writeReview(file: string, update: ReviewUpdate, opts: { ex
   if (spec) out = spliced!;
   else {
     // Fall back to re-serializing the document: the same data, possibly reformatted.
+    makePortable(doc);
     doc.set('review', doc.createNode(review));
-    out = doc.toString({ lineWidth: 0 });
+    out = doc.toString(PORTABLE_TO_STRING);
     spec = parseTaskYaml(out, file).spec;
   }
   await replaceAtomically(file, out);
@@ -78,7 +80,7 @@ export async function writeReview(file: string, update: ReviewUpdate, opts: { ex
  * by its source range.
  */
 function spliceReview(text: string, doc: ReturnType<typeof parseDocument>, review: ReturnType<typeof Review.parse>): string | undefined {
-  const block = new Document({ review }).toString({ lineWidth: 0 });
+  const block = portableYaml({ review });
   if (!isMap(doc.contents)) return undefined;
   const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'review');
   if (!pair) return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${block}`;

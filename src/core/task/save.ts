@@ -7,10 +7,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { Document, isScalar, Scalar, visit } from 'yaml';
+import { isScalar, Scalar } from 'yaml';
 import { ClawgymError } from '../errors.js';
 import { copyFileSet } from './fileset.js';
 import { parseTaskYaml, TASK_FILE } from './native.js';
+import { portableDocument, PORTABLE_TO_STRING } from './portable-yaml.js';
 import { Check, Provenance, Review, Rubric, RubricRule, TaskSpec, Verify } from './schema.js';
 import type { FileSet, Task } from './task.js';
 
@@ -55,23 +56,13 @@ function orderSpec(spec: TaskSpec): Obj {
   });
 }
 
-const YAML11_NON_STRING = /^(?:\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
-
-/** task.yaml text for a spec. */
+/** task.yaml text for a spec: what ClawGym reads is what a YAML 1.1 reader (PyYAML) reads too. */
 export function taskYaml(spec: TaskSpec): string {
-  const doc = new Document(orderSpec(spec));
+  const doc = portableDocument(orderSpec(spec));
   const node = doc.get('instruction', true);
   // A block scalar of blanks only would read back empty: those stay quoted.
   if (isScalar(node) && /\S/.test(spec.instruction)) node.type = Scalar.BLOCK_LITERAL;
-  // Strings that YAML 1.1 readers (PyYAML, many task tools) would take for a date or a boolean are
-  // quoted, so every reader gets the string ClawGym's YAML 1.2 loader reads.
-  visit(doc, {
-    Scalar(_key, n) {
-      if (typeof n.value === 'string' && !n.type?.startsWith('BLOCK') && YAML11_NON_STRING.test(n.value)) n.type = Scalar.QUOTE_DOUBLE;
-    },
-  });
-  // lineWidth 0: never fold long lines, so text reads back exactly as it was.
-  return doc.toString({ blockQuote: 'literal', lineWidth: 0 });
+  return doc.toString({ ...PORTABLE_TO_STRING, blockQuote: 'literal' });
 }
 
 /**
