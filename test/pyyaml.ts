@@ -5,7 +5,9 @@
  * every difference of meaning, not only on differences JSON happens to show.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { parseYamlDocLenient } from '../src/core/task/positions.js';
 
 /** Debian's interpreter: the one the sandbox offers and python3-yaml installs into (not a pyenv shim). */
 export const DEBIAN_PYTHON = '/usr/bin/python3';
@@ -91,4 +93,33 @@ export function tagJs(v: unknown): unknown {
 export function pyyamlPlainTags(strings: readonly string[]): Promise<string[]> {
   const code = 'import json, sys, yaml\nr = yaml.resolver.Resolver()\njson.dump([r.resolve(yaml.ScalarNode, s, (True, False)) for s in json.load(sys.stdin)], sys.stdout)\n';
   return python(code, [], strings) as Promise<string[]>;
+}
+
+/**
+ * Every file read by PyYAML (one python3 process, `CSafeLoader`: PyYAML's resolver over libyaml) and
+ * by `ours`, compared value by value; the python side runs while ours parses. Returns the files
+ * whose readings differ, with the first difference of each.
+ */
+export async function pyyamlDisagreements(files: readonly string[], ours: (text: string, file: string) => unknown = clawgymReading, loader: 'SafeLoader' | 'CSafeLoader' = 'CSafeLoader'): Promise<string[]> {
+  const py = pyyamlRead(files.map((path) => ({ path })), loader);
+  const mine = files.map((f) => ours(readFileSync(f, 'utf8'), f));
+  const theirs = await py;
+  return files.flatMap((f, i) => differences(theirs[i]!, mine[i], 1).map((d) => `${f}: ${d}`));
+}
+
+/** ClawGym's own reading of YAML text: the task loader's parse, before the schema. */
+export const clawgymReading = (text: string, file = 'task.yaml'): unknown => parseYamlDocLenient(text, file).pd.doc.toJS();
+
+/** Where PyYAML's reading differs from ClawGym's (up to `limit` paths, each with both values); [] when they agree. */
+export function differences(py: PyYamlRead, ours: unknown, limit = 12): string[] {
+  if ('error' in py) return [`PyYAML cannot read it: ${py.error}`];
+  const out: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (out.length >= limit || isDeepStrictEqual(a, b)) return;
+    if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}[${JSON.stringify(k)}]`);
+    } else out.push(`${path}: PyYAML ${JSON.stringify(a)} vs ClawGym ${JSON.stringify(b)}`);
+  };
+  walk(py.value, tagJs(ours), '$');
+  return out;
 }

@@ -1,7 +1,8 @@
 /**
  * The procedural route at full size: `clawgym synth --route procedural --n 13500 --seed 1` writes
  * 13,500 valid tasks; a sample of 500 spread over the pool scores 1.0 with oracle and 0.0 with
- * nop; the same seed gives a byte-identical pool, another seed different tasks.
+ * nop; every task.yaml reads the same in PyYAML as in ClawGym; the same seed gives a byte-identical
+ * pool, another seed different tasks.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import { parse } from 'yaml';
 import { FAMILIES } from '../../src/core/synth/procedural/families/index.js';
 import { BENCH_CATEGORIES } from '../../src/core/synth/procedural/family.js';
 import { runCli, tempDir } from '../helpers.js';
+import { hasPyYaml, pyyamlDisagreements } from '../pyyaml.js';
 
 const N = 13_500;
 const SAMPLE = 500;
@@ -54,6 +56,13 @@ test(`synth --n ${N} writes ${N} valid tasks over every family and category`, { 
   // Rerunning is a resume: nothing is rewritten.
   const again = await runCli(['synth', '--n', String(N), '--seed', '1', '-o', pool, '--json']);
   assert.deepEqual([JSON.parse(again.stdout).written, JSON.parse(again.stdout).skipped], [0, N]);
+});
+
+test(`every task.yaml of the ${N}-task pool reads the same in PyYAML (YAML 1.1) as in ClawGym`, { skip: !hasPyYaml() && 'needs Debian python3-yaml', timeout: 600_000 }, async () => {
+  const files = readdirSync(pool).sort().map((id) => join(pool, id, 'task.yaml'));
+  assert.equal(files.length, N);
+  const bad = await pyyamlDisagreements(files);
+  assert.deepEqual(bad.slice(0, 20), [], `${bad.length} of ${N} task.yaml files read differently`);
 });
 
 test(`a sample of ${SAMPLE} tasks spread over the pool: oracle scores 1.0 and nop 0.0 on every one`, { timeout: 900_000 }, async () => {

@@ -13,12 +13,11 @@ import { stringify } from 'yaml';
 import { manifestYaml, type BenchManifest } from '../../src/core/bench/manifest.js';
 import { parseTaskYaml } from '../../src/core/task/native.js';
 import { isAmbiguousPlain, portableNumber, portableYaml } from '../../src/core/task/portable-yaml.js';
-import { parseYamlDocLenient } from '../../src/core/task/positions.js';
 import { writeReview } from '../../src/core/task/review.js';
 import { saveNativeTask, taskYaml } from '../../src/core/task/save.js';
 import { TaskSpec } from '../../src/core/task/schema.js';
 import { Rng } from '../../src/core/rng.js';
-import { hasPyYaml, pyyamlPlainTags, pyyamlRead, tagJs, type PyYamlRead } from '../pyyaml.js';
+import { clawgymReading, differences, hasPyYaml, pyyamlPlainTags, pyyamlRead } from '../pyyaml.js';
 import { tempDir } from '../helpers.js';
 
 const skip = !hasPyYaml() && 'needs Debian python3-yaml (/usr/bin/python3; scripts/setup.sh installs it)';
@@ -111,30 +110,6 @@ function adversarialSpec(strings: readonly string[], numbers: readonly number[])
     },
   });
 }
-
-/** Where PyYAML and ClawGym read `text` differently (up to `limit` lines), or [] when they agree. */
-function differences(py: PyYamlRead, ours: unknown, limit = 12): string[] {
-  if ('error' in py) return [`PyYAML cannot read it: ${py.error}`];
-  const out: string[] = [];
-  const walk = (a: unknown, b: unknown, path: string) => {
-    if (out.length >= limit) return;
-    if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-      for (const k of keys) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}[${JSON.stringify(k)}]`);
-    } else {
-      try {
-        assert.deepStrictEqual(a, b);
-      } catch {
-        out.push(`${path}: PyYAML ${JSON.stringify(a)} vs ClawGym ${JSON.stringify(b)}`);
-      }
-    }
-  };
-  walk(py.value, tagJs(ours), '$');
-  return out;
-}
-
-/** ClawGym's own reading of YAML text: the task loader's parse, before the schema. */
-const clawgymReading = (text: string) => parseYamlDocLenient(text, 'task.yaml').pd.doc.toJS() as unknown;
 
 test('task.yaml: every YAML 1.1 special form, as value and as key, reads the same in PyYAML and ClawGym', { skip }, async () => {
   const spec = adversarialSpec(TABLE, NUMBERS);
