@@ -1,17 +1,15 @@
 #!/usr/bin/env bash
 # Install what ClawGym needs on a fresh Debian/Ubuntu machine (idempotent), then the npm packages
-# and the build. The sandbox offers tasks what the host has in /usr: these are the tools ClawGym's
-# and the bundled tasks' checkers call (bash, python3, `python`, ruby, git).
+# and the build. The sandbox offers tasks what the host has in /usr: the tools ClawGym's and the
+# bundled tasks' checkers call, listed once in src/core/task/task-environment.json (which `clawgym
+# doctor` probes and a Harbor export's Dockerfile installs too), each probed as the sandbox sees it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v bwrap >/dev/null || need+=(bubblewrap)
-[ -x /usr/bin/python3 ] || need+=(python3)
-[ -x /usr/bin/python ] || need+=(python-is-python3)
-command -v ruby >/dev/null || need+=(ruby)
-command -v git >/dev/null || need+=(git)
-# PyYAML (YAML 1.1): the tests read every generated task.yaml with it, as Python tools would.
-/usr/bin/python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
+while IFS=$'\t' read -r path pkg probe; do
+  PATH=$path bash -c "$probe" >/dev/null 2>&1 || need+=("$pkg")
+done < <(node -e 'const e = require("./src/core/task/task-environment.json"); for (const t of e.tools) console.log([e.path, t.debian, t.probe].join("\t"))')
 # Distributed runs (clawgym run --queue, clawgym worker) use Redis; the tests start their own server.
 command -v redis-server >/dev/null || need+=(redis-server)
 

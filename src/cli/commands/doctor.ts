@@ -27,7 +27,8 @@ export function registerDoctor(program: Command): void {
         const tmp = await mkdtemp(join(tmpdir(), 'clawgym-doctor-'));
         if (sandbox.owner) await chownTree(tmp, sandbox.owner);
         for (const t of EXPECTED_TOOLS) {
-          const r = await sandbox.run({ argv: ['sh', '-c', `command -v ${t.name} && ${t.name} --version 2>&1 | head -1`], workspace: tmp, mount: '/w', timeoutMs: 10_000 });
+          // The probe's own exit status decides; its first line says which version works.
+          const r = await sandbox.run({ argv: ['sh', '-c', `out=$(${t.probe} 2>&1) && printf '%s\\n' "$out" | head -1`], workspace: tmp, mount: '/w', timeoutMs: 10_000 });
           const ok = r.exitCode === 0;
           checks.push({ name: t.name, ok, detail: ok ? r.stdout.trim().split('\n').join(' — ') : `missing (${t.why}): apt-get install -y ${t.debian}` });
         }

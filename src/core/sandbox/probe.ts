@@ -6,6 +6,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SandboxUnavailableError } from '../errors.js';
+import { debianPackageFor, TASK_TOOLS } from '../task/task-environment.js';
 import { BwrapSandbox, HostSandbox, type Sandbox, type SandboxMode } from './sandbox.js';
 
 const NAMESPACE_FIX =
@@ -43,15 +44,6 @@ async function probeBwrap(): Promise<Sandbox> {
   }
 }
 
-/** Interpreters the bundled and ClawGym tasks call, and the Debian package that provides each. */
-export const EXPECTED_TOOLS: ReadonlyArray<{ name: string; debian: string; why: string }> = [
-  { name: 'bash', debian: 'bash', why: 'reward.sh, solve.sh, command checks' },
-  { name: 'python3', debian: 'python3', why: 'check.py, PinchBench grade()' },
-  { name: 'python', debian: 'python-is-python3', why: 'some ClawGym checkers call `python`' },
-  { name: 'ruby', debian: 'ruby', why: 'some ClawGym checkers call `ruby`' },
-  { name: 'git', debian: 'git', why: 'tasks over repositories' },
-];
-
-export function debianPackageFor(tool: string): string {
-  return EXPECTED_TOOLS.find((t) => t.name === tool)?.debian ?? tool;
-}
+/** The tools tasks call, each with its Debian package: the task environment contract's one list. */
+export const EXPECTED_TOOLS = TASK_TOOLS;
+export { debianPackageFor };

@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { HarnessError, SandboxUnavailableError } from '../errors.js';
+import { TASK_ENVIRONMENT } from '../task/task-environment.js';
 import { OutputCollector } from './output.js';
 
 export type SandboxMode = 'bwrap' | 'none';
@@ -82,7 +83,7 @@ export interface Sandbox {
   run(req: SandboxRequest): Promise<SandboxResult>;
 }
 
-export const SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const SANDBOX_PATH = TASK_ENVIRONMENT.path;
 
 /** System folders shown read-only. Merged-/usr systems have /bin etc. as symlinks: recreate those. */
 const SYSTEM_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc', '/opt'];
@@ -133,11 +134,9 @@ export class BwrapSandbox implements Sandbox {
       HOME: '/root',
       USER: 'root',
       LOGNAME: 'root',
-      LANG: 'C.UTF-8',
-      LC_ALL: 'C.UTF-8',
       TERM: 'dumb',
       TMPDIR: '/tmp',
-      PYTHONDONTWRITEBYTECODE: '1',
+      ...TASK_ENVIRONMENT.env, // locale and Python settings, as a Harbor export's image sets them
       WORKSPACE: req.mount,
       ...req.env,
     };
