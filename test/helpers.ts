@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'dist', 'cli.cjs');
-export const BENCH = resolve(ROOT, '..', 'shared', 'datasets', 'clawgym-bench');
+/** ClawGym-Bench beside the checkout (CLAWGYM_BENCH points elsewhere, e.g. from a git worktree). */
+export const BENCH = process.env.CLAWGYM_BENCH ?? resolve(ROOT, '..', 'shared', 'datasets', 'clawgym-bench');
 export const EXAMPLES = join(ROOT, 'examples', 'tasks');
 
 export interface CliResult {

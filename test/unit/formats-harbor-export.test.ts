@@ -12,11 +12,12 @@ import { parse as parseToml } from 'smol-toml';
 import { evaluateDeclarative, isDeclarative, type DeclarativeContext } from '../../src/core/verify/declarative.js';
 import { WorkspaceReader } from '../../src/core/verify/files.js';
 import { listFileSet } from '../../src/core/task/fileset.js';
+import { CLAWGYM_CHECKS_PY } from '../../src/core/task/harbor-checks.js';
 import { exportHarborTask } from '../../src/core/task/harbor-export.js';
 import { loadOneTask, loadTasks } from '../../src/core/task/load.js';
 import { checkIds } from '../../src/core/task/schema.js';
 import type { Task } from '../../src/core/task/task.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { ROOT, tempDir, writeTask } from '../helpers.js';
 
 const FX = join(ROOT, 'test', 'fixtures', 'formats');
 const HAS_PYYAML = spawnSync('python3', ['-c', 'import yaml']).status === 0;
@@ -27,14 +28,21 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<str
   return r;
 }
 
-/** Run the exported checks against `ws`; returns the reward and the per-check scores. */
+/**
+ * Run the exported checks against `ws`; returns the reward (reward.json's "reward", which Harbor
+ * reads first, and which reward.txt repeats exactly) and the per-check scores beside it.
+ */
 function runChecks(out: string, ws: string): { reward: number; scores: Record<string, number> } {
   const logs = join(tempDir('clawgym-logs-'), 'verifier');
   run('python3', [join(out, 'tests', 'clawgym_checks.py'), '--workspace', ws, '--logs', logs]);
-  return {
-    reward: Number(readFileSync(join(logs, 'reward.txt'), 'utf8')),
-    scores: JSON.parse(readFileSync(join(logs, 'reward.json'), 'utf8')) as Record<string, number>,
-  };
+  return rewardFiles(logs);
+}
+
+function rewardFiles(logs: string): { reward: number; scores: Record<string, number> } {
+  const { reward, ...scores } = JSON.parse(readFileSync(join(logs, 'reward.json'), 'utf8')) as Record<string, number>;
+  assert.equal(typeof reward, 'number', 'reward.json has the "reward" key');
+  assert.equal(Number(readFileSync(join(logs, 'reward.txt'), 'utf8')), reward, 'reward.txt says the same');
+  return { reward: reward!, scores };
 }
 
 /** Fresh copy of the exported starting workspace. */
@@ -73,14 +81,28 @@ test('harbor export: layout of task.toml, Dockerfile, workspace, solution and te
   const out = join(tempDir('clawgym-hx-'), 'export-demo');
   await exportHarborTask(task, out);
   const toml = readToml(join(out, 'task.toml'));
-  assert.deepEqual(toml.metadata, { category: 'files', difficulty: 'easy', tags: ['demo'] });
+  assert.deepEqual(toml.metadata, {
+    category: 'files',
+    difficulty: 'easy',
+    tags: ['demo'],
+    clawgym_notes: [
+      "the LLM-judge rubric is not exported (Harbor's test.sh has no judge): the reward is the code checks' score",
+      'transcript checks skipped (Harbor keeps no OpenClaw transcript): wrote',
+    ],
+  });
   assert.equal(toml.agent!.timeout_sec, 300);
   assert.ok(Number(toml.verifier!.timeout_sec) >= 60);
+  assert.deepEqual(toml.environment, { allow_internet: false, network_mode: 'no-network' }, 'no network, like the sandbox');
   assert.equal(readFileSync(join(out, 'instruction.md'), 'utf8'), task.spec.instruction);
-  assert.equal(
-    readFileSync(join(out, 'environment', 'Dockerfile'), 'utf8'),
-    'FROM python:3.12-slim\nWORKDIR /root/.openclaw/workspace\nCOPY workspace/ /root/.openclaw/workspace/\n',
-  );
+  const dockerfile = readFileSync(join(out, 'environment', 'Dockerfile'), 'utf8');
+  assert.match(dockerfile, /^FROM debian:bookworm-slim$/m);
+  assert.match(dockerfile, /^RUN apt-get update && .*apt-get install -y --no-install-recommends bash python3 python-is-python3 ruby git python3-yaml && rm -rf/m);
+  assert.match(dockerfile, /^ENV LANG="C.UTF-8" LC_ALL="C.UTF-8" PYTHONDONTWRITEBYTECODE="1" WORKSPACE="\/root\/.openclaw\/workspace"$/m);
+  assert.match(dockerfile, /^WORKDIR \/root\/.openclaw\/workspace\nCOPY workspace\/ \/root\/.openclaw\/workspace\/\n$/m);
+  // Imported back, the generated image is what the sandbox has: no warning for its RUN or ENV.
+  const back = await loadOneTask(out);
+  assert.deepEqual(back.warnings, []);
+  assert.equal(back.spec.mount, task.spec.mount);
   assert.equal(readFileSync(join(out, 'environment', 'workspace', 'keep.txt'), 'utf8'), 'do not touch\n');
   assert.equal(statSync(join(out, 'environment', 'workspace', 'run.sh')).mode & 0o111, 0o111);
   assert.equal(statSync(join(out, 'solution', 'solve.sh')).mode & 0o111, 0o111);
@@ -131,7 +153,7 @@ test('harbor export: the generated checks score a correct workspace 1 and a wron
   assert.ok(Object.values(pick(b.scores, Object.keys(ts).filter((id) => declarative.includes(id)))).every((s) => s === 0));
   // Weighted mean: shell has weight 2; 18 scored checks, total weight 19.
   const expected = (1 + 0.5 + 0.6 + 2 * 1) / 19; // report, contains, table, shell (weight 2)
-  assert.ok(Math.abs(b.reward - Math.round(expected * 1e6) / 1e6) < 1e-9, `${b.reward} vs ${expected}`);
+  assert.ok(Math.abs(b.reward - expected) < 1e-12, `${b.reward} vs ${expected}`);
 });
 
 test('harbor export: test.sh places the hidden SynData checker and runs it (reward.txt + reward.json)', async () => {
@@ -145,8 +167,7 @@ test('harbor export: test.sh places the hidden SynData checker and runs it (rewa
     writeFileSync(join(ws, 'sum.txt'), sum);
     const logs = join(tempDir('clawgym-logs-'), 'verifier');
     run('bash', [join(out, 'tests', 'test.sh')], { env: { CLAWGYM_WORKSPACE: ws, CLAWGYM_LOGS: logs } });
-    assert.equal(Number(readFileSync(join(logs, 'reward.txt'), 'utf8')), want);
-    assert.deepEqual(JSON.parse(readFileSync(join(logs, 'reward.json'), 'utf8')), { hook: want });
+    assert.deepEqual(rewardFiles(logs), { reward: want, scores: { hook: want } });
     assert.ok(existsSync(join(ws, 'reward', 'expected.json')), 'hidden files copied to <ws>/reward');
   }
 });
@@ -182,4 +203,64 @@ test('harbor export of a Harbor task keeps its environment, tests and task.toml'
   assert.equal(again.spec.instruction, task.spec.instruction);
   assert.deepEqual(again.spec.verify, task.spec.verify);
   assert.deepEqual(again.warnings, task.warnings);
+});
+
+test('harbor export: yaml_path reads YAML 1.2 as ClawGym does, not PyYAML\'s YAML 1.1 (11:00, yes, 0755, dates, merge keys)', { skip: !HAS_PYYAML && 'needs PyYAML' }, async () => {
+  const q = (id: string, query: string, rest: Record<string, unknown>, path = 'c.yaml') => ({ id, type: 'yaml_path', path, query, ...rest });
+  const dir = writeTask(
+    tempDir('clawgym-hx-src-'),
+    {
+      id: 'yaml12',
+      verify: {
+        checks: [
+          q('time', '$.start', { equals: '11:00' }),
+          q('flag', '$.flag', { equals: 'yes' }),
+          q('mode', '$.mode', { equals: 755 }),
+          q('oct', '$.oct', { equals: 15 }),
+          q('day', '$.day', { equals: '2024-01-31' }),
+          q('merge', '$.merged.a', { exists: false }),
+          q('intkey', "$['1']", { equals: 'one' }),
+          q('onkey', '$.on', { equals: 'x' }),
+          q('dup', '$.a', { equals: 1 }, 'dup.yaml'),
+        ],
+      },
+    },
+    {
+      'workspace/c.yaml': 'start: 11:00\nflag: yes\nmode: 0755\noct: 0o17\nday: 2024-01-31\nbase: &b {a: 1}\nmerged: {<<: *b}\n1: one\non: x\n',
+      'workspace/dup.yaml': 'a: 1\na: 2\n',
+    },
+  );
+  const task = await loadOneTask(dir);
+  const out = join(tempDir('clawgym-hx-'), 'yaml12');
+  await exportHarborTask(task, out);
+  const ws = startingWorkspace(out);
+  const ts = await tsScores(task, ws);
+  assert.deepEqual(ts, { time: 1, flag: 1, mode: 1, oct: 1, day: 1, merge: 1, intkey: 1, onkey: 1, dup: 0 });
+  assert.deepEqual(runChecks(out, ws).scores, ts);
+});
+
+test('harbor export: a check whose id is "reward" keeps its score as "check:reward" beside the weighted reward', async () => {
+  const dir = writeTask(
+    tempDir('clawgym-hx-src-'),
+    { id: 'named-reward', verify: { checks: [{ id: 'reward', type: 'file_exists', path: 'a.txt' }, { id: 'b', type: 'file_exists', path: 'b.txt', weight: 3 }] } },
+    { 'workspace/a.txt': 'a\n' },
+  );
+  const out = join(tempDir('clawgym-hx-'), 'named-reward');
+  await exportHarborTask(await loadOneTask(dir), out);
+  assert.deepEqual(runChecks(out, startingWorkspace(out)), { reward: 0.25, scores: { 'check:reward': 1, b: 0 } });
+});
+
+test("harbor export: clawgym_checks.py's harbor_test reads reward.json first and its \"reward\" key, as Harbor >= 0.20 does", () => {
+  const tmp = tempDir('clawgym-hx-');
+  const out = join(tmp, 'logs'); // the inner test.sh writes where the outer checker keeps its own files, as in /logs/verifier
+  const logs = out;
+  const script = join(tmp, 'test.sh');
+  writeFileSync(script, `mkdir -p ${logs}\necho 0.9 > ${logs}/reward.txt\necho '{"reward": 0.25, "style": 1}' > ${logs}/reward.json\n`);
+  writeFileSync(join(tmp, 'checks.json'), JSON.stringify({ task_id: 't', mount: tmp, hidden: [], original_files: [], checks: [{ id: 'test', type: 'harbor_test', run: `bash ${script}` }] }));
+  const py = join(tempDir('clawgym-hx-'), 'clawgym_checks.py');
+  writeFileSync(py, CLAWGYM_CHECKS_PY);
+  run('python3', [py, '--workspace', tmp, '--logs', out, '--checks', join(tmp, 'checks.json')]);
+  const details = JSON.parse(readFileSync(join(out, 'clawgym_checks.json'), 'utf8')) as { reward: number; checks: Array<{ details: unknown }> };
+  assert.equal(details.reward, 0.25);
+  assert.deepEqual(details.checks[0]!.details, { style: 1 });
 });

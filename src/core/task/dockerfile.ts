@@ -1,10 +1,13 @@
 /**
  * Read a Harbor task's Dockerfile only as far as a file task needs: the last WORKDIR (the mount)
  * and the COPY/ADD steps that put build-context files into it. ClawGym does not build images, so
- * every other step that would change the environment becomes a warning, never an error.
+ * every other step that would change the environment becomes a warning, never an error — except
+ * steps that only give what the sandbox has anyway (the task environment contract's packages and
+ * variables, as a ClawGym export's Dockerfile installs them).
  */
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
+import { TASK_ENVIRONMENT, TASK_TOOLS } from './task-environment.js';
 
 export interface DockerStep {
   /** 1-based line where the instruction starts. */
@@ -189,13 +192,40 @@ export function dockerWorkspace(text: string, contextFiles: readonly string[], l
       case 'STOPSIGNAL':
         break; // no effect on the files a task starts with
       case 'RUN':
-        warn(s, 'not run: the workspace is built from files only');
+        if (!installsOnlySandboxTools(s.args)) warn(s, 'not run: the workspace is built from files only');
+        break;
+      case 'ENV':
+        if (!setsOnlySandboxEnv(s.args, mount)) warn(s, 'not honoured: the environment is not built');
         break;
       default:
         warn(s, 'not honoured: the environment is not built');
     }
   });
   return { mount, copies: [...copies.values()], warnings };
+}
+
+/** A RUN that only installs packages of the task environment contract: the sandbox has them already. */
+function installsOnlySandboxTools(args: string): boolean {
+  const have = new Set(TASK_TOOLS.map((t) => t.debian));
+  return args.split('&&').every((step) => {
+    const part = step.trim();
+    if (/^apt-get update(?: -qq?)?$/.test(part) || part === 'rm -rf /var/lib/apt/lists/*') return true;
+    const install = /^(?:DEBIAN_FRONTEND=\S+\s+)?apt-get install\s+(.*)$/.exec(part);
+    const pkgs = install?.[1]!.split(/\s+/).filter((w) => w && !w.startsWith('-')) ?? [];
+    return pkgs.length > 0 && pkgs.every((p) => have.has(p));
+  });
+}
+
+/** An ENV that sets only the contract's variables (and WORKSPACE to the mount), as the sandbox does. */
+function setsOnlySandboxEnv(args: string, mount: string | undefined): boolean {
+  const pair = /([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g;
+  const pairs = [...args.matchAll(pair)];
+  if (!pairs.length || args.replace(pair, '').trim()) return false; // the legacy `ENV KEY value` form, or junk
+  const want: Record<string, string | undefined> = { ...TASK_ENVIRONMENT.env, WORKSPACE: mount };
+  return pairs.every(([, k, v]) => {
+    const value = v!.startsWith('"') ? v!.slice(1, -1).replace(/\\(.)/g, '$1') : v!;
+    return want[k!] === value;
+  });
 }
 
 /**

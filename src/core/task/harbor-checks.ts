@@ -7,8 +7,9 @@
 export const CLAWGYM_CHECKS_PY = String.raw`#!/usr/bin/env python3
 """ClawGym checks for a Harbor task (generated; standard library only).
 
-Evaluates checks.json against the workspace, then writes the weighted mean of the check scores to
-<logs>/reward.txt, each check's score to <logs>/reward.json, and details to <logs>/clawgym_checks.json.
+Evaluates checks.json against the workspace, then writes the weighted mean of the check scores as
+"reward" in <logs>/reward.json (which Harbor >= 0.20 reads first), beside each check's score, the same
+number to <logs>/reward.txt (older Harbor), and details to <logs>/clawgym_checks.json.
 
 usage: clawgym_checks.py [--workspace DIR] [--logs DIR] [--checks FILE] [--transcript FILE]
 """
@@ -377,16 +378,54 @@ def check_json_path(c, ctx):
     return assert_value(c, data)
 
 
+def yaml12_loader(yaml):
+    """PyYAML reading YAML 1.2's core schema, as ClawGym does (the yaml package), not YAML 1.1:
+    11:00, yes, 0755 and 2024-01-31 stay what 1.2 makes of them; keys become strings as in JavaScript;
+    a duplicate key is an error."""
+
+    class Core12Loader(yaml.SafeLoader):
+        pass
+
+    Core12Loader.yaml_implicit_resolvers = {}
+    for tag, pattern, first in (
+        ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+        ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+        ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+        ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+         list("-+0123456789.")),
+    ):
+        Core12Loader.add_implicit_resolver("tag:yaml.org,2002:" + tag, re.compile(pattern), first)
+
+    def construct_int(loader, node):
+        v = loader.construct_scalar(node)
+        return int(v[2:], 8) if v.startswith("0o") else int(v[2:], 16) if v.startswith("0x") else int(v, 10)
+
+    def construct_mapping(loader, node):
+        loader.flatten_mapping(node)
+        out = {}
+        for k, v in node.value:
+            key = loader.construct_object(k, deep=True)
+            key = "" if key is None else js_string(key) if not isinstance(key, str) else key
+            if key in out:
+                raise yaml.constructor.ConstructorError(None, None, 'duplicate key "%s"' % key, k.start_mark)
+            out[key] = loader.construct_object(v, deep=True)
+        return out
+
+    Core12Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    Core12Loader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
+    return Core12Loader
+
+
 def check_yaml_path(c, ctx):
     t, out = text_of(ctx, c["path"])
     if out:
         return out
     try:
-        import yaml  # PyYAML, if the image has it
+        import yaml  # PyYAML: python3-yaml in the exported image
     except ImportError:
-        return {"score": 0.0, "message": "yaml_path needs PyYAML (python3 -m pip install pyyaml) in the verifier image"}
+        return {"score": 0.0, "message": "yaml_path needs PyYAML (apt-get install python3-yaml) in the verifier image"}
     try:
-        data = yaml.safe_load(t)
+        data = yaml.load(t, Loader=yaml12_loader(yaml))
     except Exception as e:  # noqa: BLE001 - any parse error is the agent's output being invalid
         return {"score": 0.0, "message": "%s is not valid YAML: %s" % (c["path"], str(e).splitlines()[0] if str(e) else e)}
     return assert_value(c, data)
@@ -487,6 +526,14 @@ def dict_scores(data):
     if not details:
         raise CheckError("JSON dict of scores is empty")
     return sum(details.values()) / len(details), details
+
+
+def harbor_rewards(data):
+    """A Harbor reward.json: the "reward" key is the reward; without one, the mean of the scores."""
+    score, details = dict_scores(data)
+    if isinstance(data, dict) and "reward" in data:
+        score = details.pop("reward")
+    return score, details or None
 
 
 def parse_reward(stdout, mode):
@@ -596,12 +643,13 @@ def check_harbor_test(c, ctx):
         raise CheckError("%s: timed out" % c.get("run"))
     txt, js = os.path.join(logs, "reward.txt"), os.path.join(logs, "reward.json")
     try:
-        if os.path.exists(txt):
+        # As Harbor >= 0.20: reward.json first, its "reward" key when it has one.
+        if os.path.exists(js):
+            with open(js) as f:
+                score, details = harbor_rewards(json.load(f))
+        elif os.path.exists(txt):
             with open(txt) as f:
                 score, details = parse_reward(f.read(), "float")
-        elif os.path.exists(js):
-            with open(js) as f:
-                score, details = dict_scores(json.load(f))
         else:
             raise CheckError("wrote neither reward.txt nor reward.json (exit %d): %s" % (r.returncode, tail(r.stderr) or tail(r.stdout)))
     finally:
@@ -629,6 +677,20 @@ CHECKS = {
     "pinchbench_grade": check_pinchbench_grade,
     "harbor_test": check_harbor_test,
 }
+
+
+def reward_json(reward, results):
+    """Harbor's reward.json: "reward" (what Harbor records), then each scored check by its id (a check
+    whose id is itself "reward" appears as "check:reward")."""
+    out = {"reward": reward}
+    for r in results:
+        if r.get("skipped"):
+            continue
+        key = r["id"]
+        while key in out:
+            key = "check:" + key
+        out[key] = r["score"] or 0.0
+    return out
 
 
 def main():
@@ -663,10 +725,11 @@ def main():
     scored = [r for r in results if not r.get("skipped") and r["weight"] > 0]
     total = sum(r["weight"] for r in scored)
     reward = sum(r["weight"] * (r["score"] or 0.0) for r in scored) / total if total > 0 else 0.0
+    # repr: the shortest text that reads back as this very float, so both files give the same reward.
     with open(os.path.join(args.logs, "reward.txt"), "w") as f:
-        f.write("%s\n" % round(reward, 6))
+        f.write("%r\n" % reward)
     with open(os.path.join(args.logs, "reward.json"), "w") as f:
-        json.dump({r["id"]: (r["score"] or 0.0) for r in results if not r.get("skipped")}, f, indent=2)
+        json.dump(reward_json(reward, results), f, indent=2)
     with open(os.path.join(args.logs, "clawgym_checks.json"), "w") as f:
         json.dump({"reward": reward, "checks": results}, f, indent=2, ensure_ascii=False)
     for r in results:

@@ -1,8 +1,11 @@
 /**
- * Export any loaded task as a Harbor task folder: task.toml, instruction.md, environment/
- * (a Dockerfile whose WORKDIR is the task mount, the workspace copied in), solution/, and tests/
- * whose test.sh computes the reward from the task's checks (tests/clawgym_checks.py). A task that
- * came from Harbor keeps its own environment/ and tests/ verbatim.
+ * Export any loaded task as a Harbor task folder that Harbor scores as ClawGym does: task.toml (the
+ * task's timeouts and memory, no network: ClawGym's sandbox has none), instruction.md,
+ * environment/ (a Dockerfile that builds what ClawGym's sandbox offers — the task environment
+ * contract — with the workspace copied into its WORKDIR, the task mount), solution/, and tests/
+ * whose test.sh computes the reward from the task's checks (tests/clawgym_checks.py) into
+ * reward.json's `reward` key. A task that came from Harbor keeps its own environment/ and tests/.
+ * What does not carry over (no oracle, a rubric, transcript checks) is returned as notes.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,7 +17,19 @@ import { listFileSet, type ListedFile } from './fileset.js';
 import { CLAWGYM_CHECKS_PY } from './harbor-checks.js';
 import { copySets, writeStaged } from './save.js';
 import { checkIds, type Check } from './schema.js';
+import { HARBOR_BASE_IMAGE, TASK_ENVIRONMENT, TASK_TOOLS } from './task-environment.js';
 import type { Task } from './task.js';
+
+/** The limits a ClawGym run gives the task (the sandbox's; the task layer does not know them). */
+export interface HarborExportOptions {
+  /** The sandbox's memory limit (MiB): task.toml `memory_mb`. */
+  memoryMb?: number;
+}
+
+/** What the export could not carry over, for the user (convert prints them) and for task.toml. */
+export interface HarborExportResult {
+  notes: string[];
+}
 
 const HARBOR_ENTRIES = ['task.toml', 'instruction.md', 'environment', 'solution', 'tests'];
 const GENERATED_TESTS = new Set(['test.sh', 'clawgym_checks.py', 'checks.json']);
@@ -46,7 +61,10 @@ function verifierTimeout(checks: readonly Check[]): number {
   return Math.max(60, sum + (checks.length > programs.length ? 60 : 0));
 }
 
-export function harborToml(task: Task): string {
+/** Harbor >= 0.20 names it network_mode; earlier versions read allow_internet. Both are written. */
+const NO_NETWORK = { allow_internet: false, network_mode: 'no-network' } as const;
+
+export function harborToml(task: Task, opts: HarborExportOptions = {}, notes: readonly string[] = []): string {
   const { spec } = task;
   // A task imported from Harbor keeps the rest of its task.toml (author, environment limits…).
   const base = isRecord(spec.metadata?.harbor) ? (structuredClone(spec.metadata.harbor) as Record<string, unknown>) : {};
@@ -60,16 +78,50 @@ export function harborToml(task: Task): string {
       subcategory: spec.subcategory,
       difficulty: difficultyWord(spec.difficulty) ?? section('metadata').difficulty,
       tags: spec.tags,
+      clawgym_notes: notes.length ? [...notes] : undefined,
     },
     verifier: { ...section('verifier'), timeout_sec: verifierTimeout(spec.verify.checks) },
     agent: { ...section('agent'), timeout_sec: spec.timeout_sec },
-    ...(isRecord(base.environment) ? { environment: base.environment } : {}),
+    environment: keepsOwnEnvironment(task) ? base.environment : exportedEnvironment(section('environment'), opts),
   };
   return `${stringifyToml(clean(toml) as Record<string, unknown>)}\n`;
 }
 
+/**
+ * [environment] for the generated image: what ClawGym's sandbox gives the task — no network, its
+ * memory limit (unless the task brought its own) — over whatever else a Harbor origin said.
+ */
+function exportedEnvironment(original: Record<string, unknown>, opts: HarborExportOptions): Record<string, unknown> {
+  // docker_image would replace the generated Dockerfile; allowed_hosts contradicts no-network.
+  const { docker_image: _image, allowed_hosts: _hosts, ...rest } = original;
+  const hasMemory = rest.memory_mb !== undefined || rest.memory !== undefined;
+  return { ...rest, ...NO_NETWORK, ...(hasMemory || opts.memoryMb === undefined ? {} : { memory_mb: opts.memoryMb }) };
+}
+
+/** A Harbor task exported back keeps its own image (and so its own environment settings). */
+function keepsOwnEnvironment(task: Task): boolean {
+  return task.format === 'harbor' && existsSync(join(task.source, 'environment'));
+}
+
+/** Double-quoted for a Dockerfile (ENV): quotes, backslashes and `$` escaped. */
+const dockerQuote = (s: string) => `"${s.replace(/[\\"$]/g, '\\$&')}"`;
+
+/** The install step of the generated image: the task environment contract's packages. */
+export const HARBOR_APT_INSTALL =
+  'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ' +
+  `${TASK_TOOLS.map((t) => t.debian).join(' ')} && rm -rf /var/lib/apt/lists/*`;
+
+/** The image ClawGym's sandbox amounts to (the task environment contract), the workspace in its WORKDIR. */
 export function harborDockerfile(mount: string, hasWorkspace: boolean): string {
-  const lines = ['FROM python:3.12-slim', `WORKDIR ${mount}`];
+  const env = { ...TASK_ENVIRONMENT.env, WORKSPACE: mount };
+  const lines = [
+    "# What ClawGym's sandbox offers every task: Debian with the tools of ClawGym's task environment",
+    `# contract (${TASK_TOOLS.map((t) => t.name).join(', ')}), its variables, the workspace at the mount.`,
+    `FROM ${HARBOR_BASE_IMAGE}`,
+    `RUN ${HARBOR_APT_INSTALL}`,
+    `ENV ${Object.entries(env).map(([k, v]) => `${k}=${dockerQuote(v)}`).join(' ')}`,
+    `WORKDIR ${mount}`,
+  ];
   if (hasWorkspace) lines.push(/\s/.test(mount) ? `COPY ${JSON.stringify(['workspace/', `${mount}/`])}` : `COPY workspace/ ${mount}/`);
   return `${lines.join('\n')}\n`;
 }
@@ -119,7 +171,8 @@ function testSh(task: Task, skipped: readonly Check[], hiddenAt: string | undefi
   const lines = [
     '#!/usr/bin/env bash',
     `# Generated by ClawGym from task ${spec.id}: runs the task's checks (tests/checks.json) with`,
-    '# tests/clawgym_checks.py and writes the reward to /logs/verifier/reward.txt, each check\'s score to reward.json.',
+    "# tests/clawgym_checks.py and writes /logs/verifier/reward.json: the weighted reward as \"reward\" (what",
+    '# Harbor records) beside each check\'s score; the same reward goes to reward.txt for older Harbor.',
     '# CLAWGYM_WORKSPACE and CLAWGYM_LOGS override the paths, to run it outside the container.',
     'set -u',
     'TESTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"',
@@ -174,15 +227,32 @@ async function writeTests(task: Task, dir: string): Promise<void> {
   await chmod(join(dir, 'test.sh'), 0o755);
 }
 
-export async function exportHarborTask(task: Task, outDir: string): Promise<void> {
+/** What a Harbor run of this task will not see, said once per task. */
+function exportNotes(task: Task, skipped: readonly Check[]): string[] {
   const { spec } = task;
+  const notes: string[] = [];
+  if (!task.solution) notes.push("no oracle solution (solution/solve.sh): Harbor's oracle agent cannot run this task");
+  const rubric = spec.verify.rubric;
+  if (rubric && (rubric.rules.length || rubric.text)) {
+    notes.push("the LLM-judge rubric is not exported (Harbor's test.sh has no judge): the reward is the code checks' score");
+  }
+  if (skipped.length) {
+    notes.push(`transcript checks skipped (Harbor keeps no OpenClaw transcript): ${skipped.map((c) => c.id).join(', ')}`);
+  }
+  if (!isPlainHarbor(task) && spec.verify.checks.length === skipped.length) notes.push('no check can run in Harbor: every trial scores 0');
+  return notes;
+}
+
+export async function exportHarborTask(task: Task, outDir: string, opts: HarborExportOptions = {}): Promise<HarborExportResult> {
+  const { spec } = task;
+  const skipped = isPlainHarbor(task) ? [] : (await checksJson(task)).skipped;
+  const notes = exportNotes(task, skipped);
   await writeStaged(outDir, HARBOR_ENTRIES, async (stage) => {
-    await writeFile(join(stage, 'task.toml'), harborToml(task));
+    await writeFile(join(stage, 'task.toml'), harborToml(task, opts, notes));
     await writeFile(join(stage, 'instruction.md'), spec.instruction.endsWith('\n') ? spec.instruction : `${spec.instruction}\n`);
     const env = join(stage, 'environment');
-    const ownEnv = task.format === 'harbor' ? join(task.source, 'environment') : undefined;
-    if (ownEnv && existsSync(ownEnv)) {
-      await copySets(task, [{ kind: 'dir', root: ownEnv }], env, 'environment');
+    if (keepsOwnEnvironment(task)) {
+      await copySets(task, [{ kind: 'dir', root: join(task.source, 'environment') }], env, 'environment');
     } else {
       await mkdir(env, { recursive: true });
       if (task.workspace.length) await copySets(task, task.workspace, join(env, 'workspace'), 'workspace');
@@ -191,4 +261,5 @@ export async function exportHarborTask(task: Task, outDir: string): Promise<void
     if (task.solution) await copySets(task, [task.solution], join(stage, 'solution'), 'solution');
     await writeTests(task, join(stage, 'tests'));
   });
+  return { notes };
 }

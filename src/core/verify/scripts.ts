@@ -108,6 +108,14 @@ function dictScores(data: unknown): { score: number; details?: Record<string, nu
   return { score: vals.reduce((a, b) => a + b, 0) / vals.length, details };
 }
 
+/** A Harbor reward.json: the "reward" key is the reward, beside other named scores; without one, their mean. */
+function harborRewards(data: unknown): { score: number; details?: Record<string, number> } | string {
+  const parsed = dictScores(data);
+  if (typeof parsed === 'string' || !parsed.details || !('reward' in parsed.details)) return parsed;
+  const { reward, ...rest } = parsed.details;
+  return { score: reward!, details: Object.keys(rest).length ? rest : undefined };
+}
+
 async function scriptCheck(c: Of<'script'>, ctx: ScriptContext): Promise<Outcome & { details?: Record<string, number> }> {
   const file = scriptFileOf(c.run);
   const r = await runInSandbox(ctx, c.run, c.timeout_sec);
@@ -199,7 +207,8 @@ async function harborCheck(c: Of<'harbor_test'>, ctx: ScriptContext): Promise<Ou
   if (r.timedOut) throw new VerifierError('tests/test.sh: timed out');
   const txt = await readFile(join(logs, 'verifier', 'reward.txt'), 'utf8').catch(() => undefined);
   const json = await readFile(join(logs, 'verifier', 'reward.json'), 'utf8').catch(() => undefined);
-  const parsed = txt !== undefined ? parseReward(txt, 'float') : json !== undefined ? dictScores(safeJson(json)) : undefined;
+  // As Harbor >= 0.20 reads them: reward.json first (its "reward" key when it has one), then reward.txt.
+  const parsed = json !== undefined ? harborRewards(safeJson(json)) : txt !== undefined ? parseReward(txt, 'float') : undefined;
   if (parsed === undefined) {
     throw new VerifierError(`tests/test.sh wrote neither /logs/verifier/reward.txt nor reward.json (exit ${r.exitCode}): ${tail(r.stderr) || tail(r.stdout)}`);
   }
