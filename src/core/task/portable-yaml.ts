@@ -13,7 +13,6 @@
  */
 import { Document, Schema, type DocumentOptions, type ScalarTag, type SchemaOptions, type Tags, type ToStringOptions } from 'yaml';
 
-
 const STR = 'tag:yaml.org,2002:str';
 const INT = 'tag:yaml.org,2002:int';
 const FLOAT = 'tag:yaml.org,2002:float';
@@ -73,11 +72,10 @@ export function portableNumber(n: number | bigint): string {
 
 /** Characters a YAML 1.1 reader cannot take raw in any style: NEL and C1 controls, LS, PS, U+FFFE, U+FFFF. */
 const NEVER_RAW = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
-const ESCAPE_RAW = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/g;
 
-/** A double-quoted scalar with every character outside printable ASCII-safe YAML 1.1 escaped. */
+/** A double-quoted scalar: JSON's escapes (valid YAML ones), plus those characters escaped too. */
 function doubleQuoted(s: string): string {
-  return JSON.stringify(s).replace(ESCAPE_RAW, (c) => {
+  return JSON.stringify(s).replace(new RegExp(NEVER_RAW.source, 'g'), (c) => {
     const code = c.charCodeAt(0);
     if (c === '\u2028') return '\\L';
     if (c === '\u2029') return '\\P';
