@@ -49,7 +49,10 @@ def fmt(amount):
     return f"{amount:,.2f}"
 `;
 
-/** The oracle's fix (solution/solve.sh) as a model would make it: read, write, edit, exec. */
+/**
+ * The oracle's fix (solution/solve.sh) as a model would make it: read, write, edit, exec. The test
+ * run's timing is cut from its output so a replay sees the same observation however loaded the host.
+ */
 function solveScript(): ScriptedTurn[] {
   return [
     { content: 'Let me look at the issue and the code.', tool_calls: [{ name: 'read', arguments: { file_path: 'ISSUE.md' } }, { name: 'read', arguments: { path: 'invoicing/invoice.py' } }] },
@@ -69,7 +72,7 @@ function solveScript(): ScriptedTurn[] {
       ],
     },
     { tool_calls: [{ name: 'edit', arguments: { path: 'CHANGELOG.md', old_text: '## [Unreleased]\n', new_text: '## [Unreleased]\n### Fixed\n- Half-up cent rounding and VAT on the discounted amount (fixes INV-0042).\n' } }] },
-    { tool_calls: [{ name: 'exec', arguments: { command: 'python3 -m unittest -q 2>&1 | tail -3' } }] },
+    { tool_calls: [{ name: 'exec', arguments: { command: 'python3 -m unittest -q 2>&1 | tail -3 | sed -E "s/ in [0-9.]+s\$//"' } }] },
     { content: 'Fixed the rounding and the VAT base; the tests pass.' },
   ];
 }
