@@ -125,7 +125,7 @@ export class PersistentSandbox {
   private readonly child: ChildProcess;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private stderr = '';
   private state: 'starting' | 'open' | 'closing' | 'closed' = 'starting';
   private failure: Error | undefined;

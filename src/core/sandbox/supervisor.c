@@ -199,12 +199,12 @@ static void set_limit(int resource, long long v) {
   }
 }
 
-/* The command's process: limits, no capabilities, default signals, then exec. */
+/* The command's process: a session of its own, limits, no capabilities, default signals, then exec. */
 static void exec_command(Spec *s) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL); /* the only signal the supervisor ignores (handlers reset at exec, ignores do not) */
   setsid();
   set_limit(RLIMIT_NPROC, s->nproc);
   set_limit(RLIMIT_DATA, s->data);
