@@ -17,6 +17,8 @@ const common = {
 const skillsOut = new URL('../dist/data/skills', import.meta.url);
 rmSync(skillsOut, { recursive: true, force: true });
 cpSync(new URL('../src/core/synth/data/skills', import.meta.url), skillsOut, { recursive: true });
+// The persistent sandbox's supervisor, compiled on first use from its source beside the CLI bundle.
+cpSync(new URL('../src/core/sandbox/supervisor.c', import.meta.url), new URL('../dist/supervisor.c', import.meta.url));
 
 await Promise.all([
   // import.meta.url of the CLI bundle is the bundle's own URL, so data folders resolve beside it (dist/data/…).

@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { getSandbox } from '../../src/core/sandbox/probe.ts';
-import { BwrapSandbox } from '../../src/core/sandbox/sandbox.ts';
-import { openPersistent, type PersistentSandbox } from '../../src/core/sandbox/persistent.ts';
+import { PersistentSandbox } from '../../src/core/sandbox/persistent.ts';
 import { ROOT, tempDir } from '../helpers.ts';
 
 const MOUNT = '/root/.openclaw/workspace';
@@ -25,13 +24,14 @@ after(async () => {
 });
 
 async function open(name: string): Promise<{ sb: PersistentSandbox; ws: string; tmp: string }> {
-  const base = (await getSandbox('bwrap')) as BwrapSandbox;
+  const base = await getSandbox('bwrap');
   const ws = join(dir, `${name}-ws`);
   const tmp = join(dir, `${name}-tmp`);
   mkdirSync(ws);
   mkdirSync(tmp);
   if (base.owner) for (const p of [dir, ws, tmp]) chownSync(p, base.owner.uid, base.owner.gid);
-  const sb = await openPersistent(base, { workspace: ws, mount: MOUNT, binds: [{ host: tmp, dest: '/tmp', readOnly: false }] });
+  const sb = await base.open({ workspace: ws, mount: MOUNT, binds: [{ host: tmp, dest: '/tmp', readOnly: false }] });
+  assert.ok(sb instanceof PersistentSandbox, 'the persistent sandbox runs here (bubblewrap and a C compiler)');
   opened.push(sb);
   return { sb, ws, tmp };
 }
@@ -159,9 +159,8 @@ test('close ends every call and leaves no process; so does killing the process t
   writeFileSync(
     script,
     `import { getSandbox } from ${JSON.stringify(join(ROOT, 'src/core/sandbox/probe.ts'))};
-import { openPersistent } from ${JSON.stringify(join(ROOT, 'src/core/sandbox/persistent.ts'))};
 const base = await getSandbox('bwrap');
-const sb = await openPersistent(base as never, { workspace: ${JSON.stringify(join(dir, 'close-ws'))}, mount: '/w' });
+const sb = await base.open({ workspace: ${JSON.stringify(join(dir, 'close-ws'))}, mount: '/w' });
 void sb.run({ argv: ['bash', '-c', 'setsid sleep ${crash} & sleep ${crash}'], timeoutMs: 600_000 });
 console.log('started');
 `,

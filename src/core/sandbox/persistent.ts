@@ -19,22 +19,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../errors.js';
 import { OutputCollector } from './output.js';
-import type { SandboxLimits, SandboxResult } from './sandbox.js';
-
-/** A command in an open sandbox: SandboxRequest without what the sandbox fixed when it started. */
-export interface SandboxCall {
-  argv: string[];
-  /** Working directory inside the sandbox; default the mount. */
-  cwd?: string;
-  /** Added to the sandbox's environment. */
-  env?: Record<string, string>;
-  timeoutMs: number;
-  stdin?: string | Uint8Array | Readable;
-  /** Per-call limits (memoryMb, maxProcesses, fileSizeMb, outputBytes); tmpMb is the sandbox's. */
-  limits?: Partial<SandboxLimits>;
-  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
-  signal?: AbortSignal;
-}
+import type { SandboxCall, SandboxLimits, SandboxResult, SandboxSession } from './sandbox.js';
 
 /** Where the supervisor binary appears inside the sandbox. */
 export const SUPERVISOR_MOUNT = '/run/clawgym/supervisor';
@@ -47,6 +32,21 @@ const READY_TIMEOUT_MS = 15_000;
 const KILL_GRACE_MS = 5_000;
 
 let built: { path: string | null; why: string } | undefined;
+let unavailable: string | null = null;
+
+/** The supervisor cannot run on this machine (no compiler, or bubblewrap refuses what it needs). */
+export class SupervisorUnavailableError extends HarnessError {}
+
+/** Why sessions get a sandbox per call here, or null when they get a persistent one. */
+export function persistentUnavailable(): string | null {
+  if (process.env.CLAWGYM_SANDBOX_PER_CALL === '1') return 'CLAWGYM_SANDBOX_PER_CALL=1 asks for a sandbox per call';
+  if (unavailable === null && !supervisorBinary().path) unavailable = supervisorBinary().why;
+  return unavailable;
+}
+
+export function markPersistentUnavailable(why: string): void {
+  unavailable ??= why;
+}
 
 /**
  * The supervisor binary, compiled once per source version with the system C compiler into a
@@ -121,7 +121,8 @@ export interface PersistentOptions {
   user?: { uid: number; gid: number };
 }
 
-export class PersistentSandbox {
+export class PersistentSandbox implements SandboxSession {
+  readonly persistent = true;
   private readonly child: ChildProcess;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -146,9 +147,12 @@ export class PersistentSandbox {
         resolve();
       });
       this.child.once('close', (code, signal) => {
-        const expected = this.state === 'closing' || this.state === 'closed';
+        const was = this.state;
         this.state = 'closed';
-        if (!expected) this.fail(new HarnessError(`the sandbox ended unexpectedly (${signal ?? `exit ${code}`})${this.stderr.trim() ? `: ${this.stderr.trim()}` : ''}`));
+        const why = `${signal ?? `exit ${code}`}${this.stderr.trim() ? `: ${this.stderr.trim()}` : ''}`;
+        // bubblewrap refusing the supervisor's capabilities, or a cache folder mounted noexec: not here, then.
+        if (was === 'starting' && /cap|execvp|permission denied/i.test(this.stderr)) this.fail(new SupervisorUnavailableError(`the sandbox supervisor cannot start here (${why})`));
+        else if (was === 'starting' || was === 'open') this.fail(new HarnessError(`the sandbox ended unexpectedly (${why})`));
         else this.fail(new HarnessError('the sandbox is closed'));
         resolve();
       });
@@ -382,15 +386,4 @@ export class PersistentSandbox {
 function signalName(n: number): string {
   for (const [name, num] of Object.entries(osConstants.signals)) if (num === n) return name;
   return `SIG${n}`;
-}
-
-
-/** Prototype glue until sandbox.ts grows open(): a persistent sandbox from a BwrapSandbox's own command line. */
-export async function openPersistent(sb: import('./sandbox.js').BwrapSandbox, o: { workspace: string; mount: string; binds?: import('./sandbox.js').Bind[]; env?: Record<string, string>; limits?: Partial<SandboxLimits> }): Promise<PersistentSandbox> {
-  const { DEFAULT_LIMITS, SANDBOX_PATH } = await import('./sandbox.js');
-  const full = sb.argv({ argv: ['true'], workspace: o.workspace, mount: o.mount, binds: o.binds, timeoutMs: 1, limits: o.limits });
-  const bin = supervisorBinary();
-  if (!bin.path) throw new HarnessError(bin.why);
-  const env = { PATH: SANDBOX_PATH, HOME: '/root', USER: 'root', LOGNAME: 'root', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TERM: 'dumb', TMPDIR: '/tmp', PYTHONDONTWRITEBYTECODE: '1', WORKSPACE: o.mount, ...o.env };
-  return PersistentSandbox.start({ bwrapArgs: full.slice(0, full.indexOf('--')), supervisor: bin.path, env, cwd: o.mount, limits: { ...DEFAULT_LIMITS, ...o.limits }, user: sb.owner });
 }

@@ -16,6 +16,7 @@ import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import { HarnessError, SandboxUnavailableError } from '../errors.js';
 import { TASK_ENVIRONMENT } from '../task/task-environment.js';
 import { OutputCollector } from './output.js';
+import { markPersistentUnavailable, PersistentSandbox, persistentUnavailable, SupervisorUnavailableError, supervisorBinary } from './persistent.js';
 
 export type SandboxMode = 'bwrap' | 'none';
 
@@ -76,11 +77,65 @@ export interface SandboxResult {
   durationMs: number;
 }
 
+/** A command in an open sandbox: a SandboxRequest without what the sandbox fixed when it opened. */
+export type SandboxCall = Omit<SandboxRequest, 'workspace' | 'mount' | 'binds'>;
+
+/** What a sandbox is opened with: the folders it shows, its environment and default limits. */
+export type SessionOptions = Pick<SandboxRequest, 'workspace' | 'mount' | 'binds' | 'env' | 'limits'>;
+
+/**
+ * A sandbox open for many commands (an RL episode, an agent's trial): each call runs as in a
+ * sandbox of its own — limits, timeout, output cap, nothing it starts outlives it.
+ */
+export interface SandboxSession {
+  /** One sandbox for all calls (sandbox/persistent.ts), or a new one per call. */
+  readonly persistent: boolean;
+  run(call: SandboxCall): Promise<SandboxResult>;
+  /** Ends whatever still runs; nothing of the session is left afterwards. */
+  close(): Promise<void>;
+}
+
 export interface Sandbox {
   readonly mode: SandboxMode;
   /** Host uid/gid that must own the workspace files so the sandbox can write them (undefined: ours). */
   readonly owner?: { uid: number; gid: number };
   run(req: SandboxRequest): Promise<SandboxResult>;
+  open(o: SessionOptions): Promise<SandboxSession>;
+}
+
+/** A session that starts a sandbox per call (no isolation mode, or no supervisor here). */
+export class PerCallSession implements SandboxSession {
+  readonly persistent = false;
+  private closed = false;
+  constructor(
+    private readonly sandbox: Pick<Sandbox, 'run'>,
+    private readonly o: SessionOptions,
+  ) {}
+
+  run(call: SandboxCall): Promise<SandboxResult> {
+    if (this.closed) return Promise.reject(new HarnessError('the sandbox is closed'));
+    const { workspace, mount, binds } = this.o;
+    return this.sandbox.run({ ...call, workspace, mount, binds, env: { ...this.o.env, ...call.env }, limits: { ...this.o.limits, ...call.limits } });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+/** The environment every sandboxed command starts from. */
+export function sandboxEnv(mount: string, extra?: Record<string, string>): Record<string, string> {
+  return {
+    PATH: SANDBOX_PATH,
+    HOME: '/root',
+    USER: 'root',
+    LOGNAME: 'root',
+    TERM: 'dumb',
+    TMPDIR: '/tmp',
+    ...TASK_ENVIRONMENT.env, // locale and Python settings, as a Harbor export's image sets them
+    WORKSPACE: mount,
+    ...extra,
+  };
 }
 
 export const SANDBOX_PATH = TASK_ENVIRONMENT.path;
@@ -128,18 +183,12 @@ export class BwrapSandbox implements Sandbox {
   }
 
   argv(req: SandboxRequest): string[] {
+    return [...this.prefix(req), '--', ...withLimits(req.argv, { ...DEFAULT_LIMITS, ...req.limits })];
+  }
+
+  /** bwrap and its options, up to the command: the same sandbox for one command or for a session. */
+  prefix(req: Omit<SandboxRequest, 'argv' | 'timeoutMs'>): string[] {
     const lim = { ...DEFAULT_LIMITS, ...req.limits };
-    const env: Record<string, string> = {
-      PATH: SANDBOX_PATH,
-      HOME: '/root',
-      USER: 'root',
-      LOGNAME: 'root',
-      TERM: 'dumb',
-      TMPDIR: '/tmp',
-      ...TASK_ENVIRONMENT.env, // locale and Python settings, as a Harbor export's image sets them
-      WORKSPACE: req.mount,
-      ...req.env,
-    };
     const args = [
       'bwrap',
       '--unshare-all',
@@ -174,8 +223,7 @@ export class BwrapSandbox implements Sandbox {
     ];
     for (const b of req.binds ?? []) args.push(b.readOnly ? '--ro-bind' : '--bind', b.host, b.dest);
     args.push('--chdir', req.cwd ?? req.mount, '--clearenv');
-    for (const [k, v] of Object.entries(env)) args.push('--setenv', k, v);
-    args.push('--', ...withLimits(req.argv, lim));
+    for (const [k, v] of Object.entries(sandboxEnv(req.mount, req.env))) args.push('--setenv', k, v);
     return args;
   }
 
@@ -184,6 +232,29 @@ export class BwrapSandbox implements Sandbox {
     // bwrap's own setup failures are ours (harness), not the command's.
     if (r.exitCode === 1 && /^bwrap: /.test(r.stderr) && !r.stdout) throw new HarnessError(`sandbox setup failed: ${r.stderr.trim()}`);
     return r;
+  }
+
+  /**
+   * One sandbox for all the session's commands (sandbox/persistent.ts). Where the supervisor
+   * cannot be built or started here, a sandbox per call, as before (`persistentUnavailable()`
+   * says why; `clawgym doctor` and `serve env` report it).
+   */
+  async open(o: SessionOptions): Promise<SandboxSession> {
+    if (persistentUnavailable()) return new PerCallSession(this, o);
+    try {
+      return await PersistentSandbox.start({
+        bwrapArgs: this.prefix(o),
+        supervisor: supervisorBinary().path!,
+        env: sandboxEnv(o.mount, o.env),
+        cwd: o.mount,
+        limits: { ...DEFAULT_LIMITS, ...o.limits },
+        user: this.owner,
+      });
+    } catch (e) {
+      if (!(e instanceof SupervisorUnavailableError)) throw e;
+      markPersistentUnavailable(e.message);
+      return new PerCallSession(this, o);
+    }
   }
 }
 
@@ -206,6 +277,9 @@ export function hostPaths(argv: readonly string[], req: Pick<SandboxRequest, 'mo
 /** No isolation: the command runs on the host, in the workspace folder. */
 export class HostSandbox implements Sandbox {
   readonly mode = 'none' as const;
+  async open(o: SessionOptions): Promise<SandboxSession> {
+    return new PerCallSession(this, o);
+  }
   run(req: SandboxRequest): Promise<SandboxResult> {
     const env = {
       PATH: process.env.PATH ?? SANDBOX_PATH,
