@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import type { AgentFiles } from '../agents/agent.js';
 import { UsageError } from '../errors.js';
 import { VerifyResult } from '../verify/result.js';
 import { RunManifest, type ResultLine } from './records.js';
@@ -70,6 +71,11 @@ export function trialDirOf(runDir: string, taskId: string, attempt: number): str
 /** A file of a trial folder. */
 export function trialFile(trialDir: string, file: TrialFile): string {
   return join(trialDir, TRIAL_FILES[file]);
+}
+
+/** Where an agent writes its part of a trial (or episode) folder. */
+export function agentFiles(trialDir: string): AgentFiles {
+  return { trajectory: trialFile(trialDir, 'trajectory'), calls: trialFile(trialDir, 'calls'), snapshots: trialFile(trialDir, 'snapshots'), input: trialFile(trialDir, 'agentInput') };
 }
 
 /** A fresh run id: time, agent and a random suffix (`2026-11-24T10-00-00-nop-ab12cd`). */

@@ -15,10 +15,11 @@ import { CallRecorder } from '../llm/recorder.js';
 import type { Task } from '../task/task.js';
 import type { RubricJudge } from '../verify/judge.js';
 import { TranscriptWriter } from '../trace/transcript.js';
+import type { VerifyResult } from '../verify/result.js';
 import { verifyWorkspace } from '../verify/verify.js';
-import { materializeFileSet, type Owner } from '../workspace/copy.js';
+import { materializeWorkspace, type Owner } from '../workspace/copy.js';
 import { EventLog } from '../trace/events.js';
-import { trialDirOf, trialFile } from './folder.js';
+import { agentFiles, trialDirOf, trialFile } from './folder.js';
 import type { ResultLine } from './records.js';
 
 export interface TrialOptions {
@@ -57,6 +58,26 @@ function statOrUndefined(p: string) {
   }
 }
 
+/**
+ * Verify a trial's (or an RL episode's) workspace as `clawgym run` does: the transcript beside it
+ * (written by then), the verifier's scratch and the judge's calls in the trial folder, at least a
+ * minute for the scripts.
+ */
+export function verifyTrialWorkspace(o: { task: Task; dir: string; workspace: string; sandbox: Sandbox; timeoutMs: number; judge?: RubricJudge; signal?: AbortSignal }): Promise<VerifyResult> {
+  return verifyWorkspace({
+    task: o.task,
+    workspace: o.workspace,
+    sandbox: o.sandbox,
+    owner: o.sandbox.owner,
+    scratch: trialFile(o.dir, 'verifier'),
+    transcriptPath: trialFile(o.dir, 'transcript'),
+    timeoutMs: Math.max(60_000, o.timeoutMs),
+    judge: o.judge,
+    judgeCalls: o.judge ? new CallRecorder(trialFile(o.dir, 'judgeCalls'), o.judge.client.secrets) : undefined,
+    signal: o.signal,
+  });
+}
+
 async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog): Promise<Omit<ResultLine, 'harness_retries'>> {
   const { task, attempt, agent, sandbox } = o;
   const spec = task.spec;
@@ -71,9 +92,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   const ws = trialFile(workDir, 'workspace');
   events.emit({ type: 'trial_start', task_id: spec.id, attempt });
   events.emit({ type: 'phase', phase: 'setup', state: 'start' });
-  await mkdir(ws, { recursive: true });
-  for (const set of task.workspace) await materializeFileSet(set, ws, owner);
-  if (owner) await lchown(ws, owner.uid, owner.gid);
+  await materializeWorkspace(task, ws, owner);
   const t1 = performance.now();
   events.emit({ type: 'phase', phase: 'setup', state: 'end', ms: t1 - t0 });
 
@@ -82,7 +101,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   transcript.add('user', [{ type: 'text', text: spec.instruction }]);
   const timeoutMs = spec.timeout_sec * 1000 * o.timeoutMultiplier;
   events.emit({ type: 'phase', phase: 'agent', state: 'start' });
-  const files = { trajectory: trialFile(workDir, 'trajectory'), calls: trialFile(workDir, 'calls'), snapshots: trialFile(workDir, 'snapshots'), input: trialFile(workDir, 'agentInput') };
+  const files = agentFiles(workDir);
   const outcome = await agent.run({ task, sandbox, owner, workspace: ws, trialDir: workDir, files, timeoutMs, events, transcript, signal: o.signal });
   const t2 = performance.now();
   events.emit({ type: 'phase', phase: 'agent', state: 'end', ms: t2 - t1 });
@@ -91,18 +110,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   if (o.signal?.aborted) throw new UsageError('interrupted');
 
   events.emit({ type: 'phase', phase: 'verify', state: 'start' });
-  const result = await verifyWorkspace({
-    task,
-    workspace: ws,
-    sandbox,
-    owner,
-    scratch: trialFile(workDir, 'verifier'),
-    transcriptPath,
-    timeoutMs: Math.max(60_000, timeoutMs),
-    judge: o.judge,
-    judgeCalls: o.judge ? new CallRecorder(trialFile(workDir, 'judgeCalls'), o.judge.client.secrets) : undefined,
-    signal: o.signal,
-  });
+  const result = await verifyTrialWorkspace({ task, dir: workDir, workspace: ws, sandbox, timeoutMs, judge: o.judge, signal: o.signal });
   for (const c of result.code.checks) events.emit({ type: 'check', id: c.id, score: c.score, message: c.message });
   if (result.rubric.status !== 'absent') events.emit({ type: 'rubric', status: result.rubric.status, score: result.rubric.score, message: result.rubric.message });
   await writeFile(trialFile(workDir, 'verify'), JSON.stringify(result, null, 2));

@@ -9,7 +9,7 @@ import { copyFile, lchown, lstat, mkdir, readdir, readlink, realpath, rm, symlin
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ClawgymError } from '../errors.js';
 import { isInsideDir, safeRelPath } from '../task/fileset.js';
-import type { FileSet } from '../task/task.js';
+import type { FileSet, Task } from '../task/task.js';
 
 export interface Owner {
   uid: number;
@@ -39,6 +39,13 @@ async function safeParents(root: string, rel: string, owner?: Owner): Promise<st
 export interface CopyReport {
   files: number;
   skipped: string[];
+}
+
+/** A task's starting workspace in `dest` (made here): every file set in order, all given to the sandbox uid. */
+export async function materializeWorkspace(task: Pick<Task, 'workspace'>, dest: string, owner?: Owner): Promise<void> {
+  await mkdir(dest, { recursive: true });
+  for (const set of task.workspace) await materializeFileSet(set, dest, owner);
+  if (owner) await lchown(dest, owner.uid, owner.gid);
 }
 
 /** Copy one FileSet into `destRoot` (which must exist). Later sets overwrite earlier files. */
