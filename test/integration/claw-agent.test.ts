@@ -207,7 +207,7 @@ test('replay reports where observations diverge', async () => {
   const r = await runCli(['run', TASK, '--agent', 'replay', '--trajectory', traj, '--out', out, '--json']);
   assert.equal(r.code, 0, failureOf(r, out));
   const report = JSON.parse(readFileSync(join(trialDir(out, 'fix-invoice-rounding'), 'replay.json'), 'utf8'));
-  assert.equal(report.divergences.length, 1);
+  assert.equal(report.divergences.length, 1, JSON.stringify(report.divergences));
   assert.equal(report.divergences[0].function_name, 'read');
   assert.equal(report.divergences[0].step_id, agentStep.step_id);
   assert.ok(events(trialDir(out, 'fix-invoice-rounding')).some((e) => e.type === 'replay_divergence'));

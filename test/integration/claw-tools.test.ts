@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { getSandbox } from '../../src/core/sandbox/probe.ts';
+import type { SandboxSession } from '../../src/core/sandbox/sandbox.ts';
 import { ToolExecutor } from '../../src/core/agents/claw/executor.ts';
 import { loadWorkspaceContext } from '../../src/core/agents/claw/bootstrap.ts';
 import { systemPrompt } from '../../src/core/agents/claw/prompt.ts';
@@ -21,8 +22,14 @@ async function executor(files: Record<string, string> = {}) {
   }
   const tmp = tempDir();
   if (sandbox.owner) for (const d of [ws, tmp]) await chownTree(d, sandbox.owner);
-  return { ws, ex: new ToolExecutor({ sandbox, workspace: ws, mount: MOUNT, binds: [{ host: tmp, dest: '/tmp', readOnly: false }], deadline: performance.now() + 60_000 }) };
+  const session = await sandbox.open({ workspace: ws, mount: MOUNT, binds: [{ host: tmp, dest: '/tmp', readOnly: false }] });
+  sessions.push(session);
+  return { ws, ex: new ToolExecutor({ sandbox: session, mount: MOUNT, deadline: performance.now() + 60_000 }) };
 }
+
+// Each test's executor runs in one sandbox open for all its calls, as a trial's does.
+const sessions: SandboxSession[] = [];
+after(() => Promise.all(sessions.map((s) => s.close())));
 
 test('read truncates at 2,000 lines or 50 KB and says how to continue', async () => {
   const lines = Array.from({ length: 3000 }, (_, i) => `line ${i + 1}`).join('\n');

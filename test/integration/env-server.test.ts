@@ -7,54 +7,17 @@
  * against a scripted policy endpoint and returns n trajectories with rewards, never the key.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
-import { CLI, ROOT, runCli, tempDir } from '../helpers.ts';
+import { EnvProc } from '../env-proc.ts';
+import { runCli, tempDir } from '../helpers.ts';
 import { MockLlm } from '../mock-llm.ts';
 import { AtifTrajectory } from '../../src/core/trace/atif.ts';
 
 const KEY = 'sk-policy-test-8c1f2e9a7b3d4e5f60718293';
 const SERVER_KEY = 'sk-server-own-secret-1a2b3c4d5e6f7a8b9c0d';
-
-class EnvProc {
-  readonly child: ChildProcess;
-  url = '';
-  stderr = '';
-  readonly ready: Promise<void>;
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [CLI, 'serve', 'env', '--port', '0', '--json', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', OPENAI_API_KEY: SERVER_KEY } });
-    this.child.stderr!.on('data', (c) => (this.stderr += c));
-    this.ready = new Promise((resolve, reject) => {
-      let out = '';
-      this.child.stdout!.on('data', (c) => {
-        out += c;
-        const line = out.split('\n')[0]!;
-        if (out.includes('\n')) {
-          this.url = JSON.parse(line).url;
-          resolve();
-        }
-      });
-      this.child.once('exit', (code) => reject(new Error(`serve env exited ${code}: ${this.stderr}`)));
-    });
-  }
-  async post(path: string, body: unknown): Promise<{ status: number; headers: Headers; json: any; text: string }> {
-    const r = await fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-    const text = await r.text();
-    return { status: r.status, headers: r.headers, json: JSON.parse(text), text };
-  }
-  async get(path: string): Promise<any> {
-    return (await fetch(`${this.url}${path}`)).json();
-  }
-  stop(): Promise<void> {
-    if (this.child.exitCode !== null) return Promise.resolve();
-    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    this.child.kill('SIGTERM');
-    return exited;
-  }
-}
 
 const dir = tempDir();
 chmodSync(dir, 0o755);
@@ -67,8 +30,8 @@ before(async () => {
   const r = await runCli(['synth', '--route', 'procedural', '--n', '16', '--seed', '7', '--out', pool, '--no-progress']);
   assert.equal(r.code, 0, r.stderr);
   await llm.start();
-  env = new EnvProc(['--tasks', pool, '--max-episodes', '32', '--idle-timeout', '300']);
-  small = new EnvProc(['--tasks', pool, '--max-episodes', '2', '--idle-timeout', '1', '--quiet']);
+  env = new EnvProc(['--tasks', pool, '--max-episodes', '32', '--idle-timeout', '300', '--allow-base-url', llm.url], { OPENAI_API_KEY: SERVER_KEY });
+  small = new EnvProc(['--tasks', pool, '--max-episodes', '2', '--idle-timeout', '1', '--quiet'], { OPENAI_API_KEY: SERVER_KEY });
   await Promise.all([env.ready, small.ready]);
 });
 
@@ -201,7 +164,6 @@ test('reset by seed picks the same task every time, on any server of the same po
 
 test('bad requests get JSON errors with status codes', { timeout: 60_000 }, async () => {
   const cases: Array<[string, unknown, number, string]> = [
-    ['/reset', {}, 400, 'invalid_request'],
     ['/reset', { task_id: 'x', seed: 1 }, 400, 'invalid_request'],
     ['/reset', { task_id: 'no-such-task' }, 404, 'unknown_task'],
     ['/reset', '{not json', 400, 'invalid_json'],
@@ -217,7 +179,7 @@ test('bad requests get JSON errors with status codes', { timeout: 60_000 }, asyn
   const tasks = (await env.get('/tasks')).tasks as Array<{ id: string }>;
   const tooMany = await small.post('/rollout', { task_id: tasks[0]!.id, base_url: llm.url, model: 'm', n: 3 });
   assert.equal(tooMany.status, 400);
-  assert.equal((await fetch(`${env.url}/reset`)).status, 405);
+  assert.equal((await fetch(`${env.url}/reset`, { headers: env.auth })).status, 405);
   // A tool the claw agent does not have is the policy's mistake: an error observation, not an HTTP error.
   const ep = (await env.post('/reset', { task_id: tasks[0]!.id })).json.episode_id;
   const s = await env.post('/step', { episode_id: ep, tool_call: { name: 'browse', arguments: {} } });

@@ -10,6 +10,7 @@ Prints one JSON object on stdout with what the scenario saw.
 import asyncio
 import json
 import sys
+import urllib.parse
 import urllib.request
 
 import websockets
@@ -30,7 +31,9 @@ class Session:
         self.ws = None
 
     async def __aenter__(self):
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        # Credentials in the URL (as OpenEnv's client passes them on) go as Basic; else the token as Bearer.
+        in_url = urllib.parse.urlsplit(self.url).password is not None
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token and not in_url else {}
         self.ws = await websockets.connect(self.url, extra_headers=headers, max_size=64 << 20, open_timeout=30)
         return self
 
@@ -69,7 +72,9 @@ class Session:
 
 
 def http_get(base_url, path, token):
-    req = urllib.request.Request(base_url.rstrip("/") + path, headers={"Authorization": f"Bearer {token}"})
+    url = urllib.parse.urlsplit(base_url)
+    plain = urllib.parse.urlunsplit((url.scheme, url.hostname + (f":{url.port}" if url.port else ""), url.path, "", ""))
+    req = urllib.request.Request(plain.rstrip("/") + path, headers={"Authorization": f"Bearer {url.password or token}"})
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.load(r)
 
@@ -103,7 +108,8 @@ async def basic(base_url, token, args):
 
 async def one_episode(base_url, token, plan, steps):
     async with Session(base_url, token) as env:
-        reset = await env.reset(task_id=plan["task_id"])
+        extra = {k: plan[k] for k in ("group_id", "group_size") if k in plan}
+        reset = await env.reset(task_id=plan["task_id"], **extra)
         calls = list(plan["calls"])
         # Every episode takes `steps` steps: its own calls, then harmless ones.
         while len(calls) < steps:

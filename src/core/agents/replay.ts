@@ -4,18 +4,15 @@
  * replay's own trajectory.json). Background session ids are mapped from the recording to the
  * replay so `process` calls reach the right session.
  */
-import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { AtifTrajectory } from '../trace/atif.js';
-import { TrajectoryBuilder } from '../trace/builder.js';
 import { VERSION } from '../version.js';
 import type { Agent } from './agent.js';
-import { openToolEnv, outcomeOf } from './claw/claw.js';
-import { ToolExecutor } from './claw/executor.js';
-import { StepRecorder } from './claw/recording.js';
+import { outcomeOf } from './claw/claw.js';
+import { ClawSession } from './claw/session.js';
 
 export const ReplayDivergence = z.object({
   step_id: z.number().int(),
@@ -35,9 +32,12 @@ export type ReplayReport = z.infer<typeof ReplayReport>;
 
 const SESSION = /session "?([0-9a-f]{8})"?/;
 
-/** What may differ between two faithful runs: running times. */
+/** What may differ between two faithful runs: running times (ours, and a test runner's "Ran 5 tests in 0.005s"). */
 function normalise(s: string): string {
-  return s.replace(/\(\d+ s\)/g, '(N s)').replace(/still running after \d+ ms/g, 'still running after N ms');
+  return s
+    .replace(/\(\d+ s\)/g, '(N s)')
+    .replace(/still running after \d+ ms/g, 'still running after N ms')
+    .replace(/\bin \d+\.\d+ ?s\b/g, 'in N s');
 }
 
 export async function loadTrajectory(path: string): Promise<AtifTrajectory> {
@@ -58,17 +58,12 @@ export function replayAgent(trajectoryPath: string): Agent {
     async run(ctx) {
       const source = await loadTrajectory(trajectoryPath);
       const deadline = performance.now() + ctx.timeoutMs;
-      const { env, snapshots, close } = await openToolEnv(ctx, deadline, true);
-      const executor = new ToolExecutor(env);
-      const recorder = new StepRecorder({
-        trajectory: new TrajectoryBuilder(randomUUID(), { name: 'clawgym-replay', version: VERSION, ...(source.agent.model_name ? { model_name: source.agent.model_name } : {}) }),
-        transcript: ctx.transcript,
-        events: ctx.events,
-        snapshots,
-        path: ctx.files.trajectory,
+      const session = await ClawSession.open(ctx, {
+        agent: { name: 'clawgym-replay', version: VERSION, ...(source.agent.model_name ? { model_name: source.agent.model_name } : {}) },
+        recordedSystem: `Replay of trajectory ${source.session_id} (${trajectoryPath})`,
       });
-      recorder.system(`Replay of trajectory ${source.session_id} (${trajectoryPath})`);
-      recorder.user(ctx.task.spec.instruction);
+      session.deadline = deadline;
+      const recorder = session.recorder;
       const report: ReplayReport = { trajectory: trajectoryPath, session_id: source.session_id, calls: 0, matched: 0, divergences: [] };
       const sessions = new Map<string, string>();
       let step = 0;
@@ -96,11 +91,9 @@ export function replayAgent(trajectoryPath: string): Agent {
           let toolsMs = 0;
           let mutated = false;
           for (const c of calls) {
-            const ts = performance.now();
-            const res = await executor.call(c.name, typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments));
-            toolsMs += performance.now() - ts;
+            const res = await session.call(step, atif, { ...c, raw: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) });
+            toolsMs += res.ms;
             mutated ||= res.mutated === true;
-            recorder.toolResult(step, atif, c, res.text, res.isError, performance.now() - ts);
             report.calls++;
             const expected = s.observation?.results.find((o) => o.source_call_id === c.id)?.content ?? '';
             const [oldId, newId] = [SESSION.exec(expected)?.[1], SESSION.exec(res.text)?.[1]];
@@ -112,15 +105,12 @@ export function replayAgent(trajectoryPath: string): Agent {
               ctx.events.emit({ type: 'replay_divergence', step: s.step_id, id: c.id, name: c.name, expected: expected.slice(0, 4096), actual: res.text.slice(0, 4096) });
             }
           }
-          const t2 = performance.now();
-          const commit = mutated ? await recorder.snapshot(step) : null;
-          recorder.stepEnd(step, atif, { step_ms: performance.now() - t0, llm_ms: 0, tools_ms: toolsMs, snapshot_ms: performance.now() - t2 }, commit);
+          await session.endStep(step, atif, { started: t0, llmMs: 0, toolsMs, mutated });
         }
       } finally {
-        await executor.close();
-        await close();
+        await session.close();
         await writeFile(join(ctx.trialDir, 'replay.json'), JSON.stringify(report, null, 2));
-        recorder.finish(reason, step, report.divergences.length ? `${report.divergences.length} of ${report.calls} observation(s) diverged` : null, { replay: { source: trajectoryPath, calls: report.calls, matched: report.matched, divergences: report.divergences.length } });
+        session.finish(reason, step, report.divergences.length ? `${report.divergences.length} of ${report.calls} observation(s) diverged` : null, { replay: { source: trajectoryPath, calls: report.calls, matched: report.matched, divergences: report.divergences.length } });
       }
       return outcomeOf({ reason });
     },

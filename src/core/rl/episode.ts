@@ -1,33 +1,27 @@
 /**
- * One RL episode: a task's workspace materialized into its own folder, the claw agent's tools
- * (ToolExecutor) running each step in the episode's own sandbox, and the same verification as a
- * trial of `clawgym run`. Steps of one episode run one at a time, in the order they arrived.
- * The episode keeps what a claw trial keeps — the OpenClaw transcript (transcript checks and
- * grade() read it) and an ATIF trajectory — so rewards and exports match a run's.
+ * One RL episode: a task's workspace in a folder of its own, a claw session over it (the claw
+ * agent's tools in one sandbox that lasts the episode, the OpenClaw transcript, the ATIF
+ * trajectory), and the same verification as a trial of `clawgym run` — so the same actions get
+ * the same reward, and the trajectory replays (`clawgym run --agent replay`) to it. Requests for
+ * one episode run one at a time, in the order they arrived.
  */
-import { trialFile } from '../runs/folder.js';
 import { lchown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentContext } from '../agents/agent.js';
-import { openToolEnv } from '../agents/claw/claw.js';
-import { loadWorkspaceContext } from '../agents/claw/bootstrap.js';
-import { ToolExecutor } from '../agents/claw/executor.js';
-import { systemPrompt } from '../agents/claw/prompt.js';
-import { StepRecorder } from '../agents/claw/recording.js';
-import type { ToolEnv } from '../agents/claw/tool-env.js';
+import { ClawSession, type CallOutcome } from '../agents/claw/session.js';
 import { ClawgymError } from '../errors.js';
-import { CallRecorder } from '../llm/recorder.js';
-import { EventLog } from '../trace/events.js';
+import { agentFiles, trialFile } from '../runs/folder.js';
+import { verifyTrialWorkspace } from '../runs/trial.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Task } from '../task/task.js';
 import type { AtifTrajectory } from '../trace/atif.js';
-import { TrajectoryBuilder, writeTrajectory } from '../trace/builder.js';
+import { EventLog } from '../trace/events.js';
+import { TranscriptWriter } from '../trace/transcript.js';
 import { VERSION } from '../version.js';
 import type { RubricJudge } from '../verify/judge.js';
 import type { VerifyResult } from '../verify/result.js';
-import { TranscriptWriter } from '../trace/transcript.js';
-import { verifyWorkspace } from '../verify/verify.js';
-import { materializeFileSet } from '../workspace/copy.js';
+import { materializeFileSet, materializeWorkspace } from '../workspace/copy.js';
+import type { Group } from './groups.js';
 
 export interface EpisodeOptions {
   id: string;
@@ -37,45 +31,70 @@ export interface EpisodeOptions {
   root: string;
   /** Scales the task's timeout, which bounds each step (and each verification script). */
   timeoutMultiplier: number;
+  /** Tool calls at most: the one that reaches it ends the episode (verified). */
+  maxSteps: number;
   judge?: RubricJudge;
   /** Keep the episode folder (workspace, transcript, trajectory) after close. */
   keep?: boolean;
+  /** The seed that picked the task, if one did (reported in the state). */
+  seed?: number | null;
+  /** A GRPO group this episode belongs to: it starts from the group's workspace and reports to it. */
+  group?: Group;
 }
 
-/** The request conflicts with the episode's state (a step after verify, or after close). */
+/** How the agent's part ended: an explicit finish, its final message, the step limit, or a native /verify. */
+export type FinishReason = 'finish' | 'message' | 'max_steps' | 'verify';
+export type CloseReason = 'closed' | 'idle' | 'shutdown' | 'disconnected';
+
+/** The request conflicts with the episode's state (a step after it ended, or after close). */
 export class EpisodeStateError extends ClawgymError {
   constructor(message: string) {
     super('usage', message);
   }
 }
 
+export interface StepOutcome extends CallOutcome {
+  step: number;
+  /** This step reached the step limit: the episode has ended and been verified. */
+  finished: VerifyResult | null;
+}
+
+export interface EpisodeState {
+  episode_id: string;
+  step_count: number;
+  task_id: string;
+  done: boolean;
+  reward: number | null;
+  seed: number | null;
+  group_id: string | null;
+  max_steps: number;
+  end_reason: string | null;
+}
+
 export class Episode {
   readonly id: string;
   readonly task: Task;
-  readonly systemPrompt: string;
   /** Date.now() of the end of its last request. */
   lastActive = Date.now();
   steps = 0;
   private inFlight = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  private state: 'open' | 'verified' | 'closed' = 'open';
+  private phase: 'open' | 'verified' | 'closed' = 'open';
   private verified: VerifyResult | undefined;
+  private ended: FinishReason | CloseReason | null = null;
   private toolsOpen = true;
+  /** The code checks' score after the last scored step (dense rewards; 0 before the first). */
+  potential = 0;
 
   private constructor(
     private readonly o: EpisodeOptions,
     readonly dir: string,
     readonly workspace: string,
-    private readonly env: ToolEnv,
-    private readonly executor: ToolExecutor,
-    private readonly closeTools: () => Promise<void>,
-    private readonly recorder: StepRecorder,
+    private readonly session: ClawSession,
     private readonly transcript: TranscriptWriter,
-    prompt: string,
   ) {
     this.id = o.id;
     this.task = o.task;
-    this.systemPrompt = prompt;
   }
 
   static async open(o: EpisodeOptions): Promise<Episode> {
@@ -86,31 +105,37 @@ export class Episode {
       // Running as root, the sandbox drops to another uid: it must own what it works in.
       if (owner) await lchown(dir, owner.uid, owner.gid);
       const ws = trialFile(dir, 'workspace');
-      await mkdir(ws);
-      for (const set of task.workspace) await materializeFileSet(set, ws, owner);
-      if (owner) await lchown(ws, owner.uid, owner.gid);
+      if (o.group) {
+        await mkdir(ws);
+        await materializeFileSet({ kind: 'dir', root: o.group.template }, ws, owner);
+        if (owner) await lchown(ws, owner.uid, owner.gid);
+      } else await materializeWorkspace(task, ws, owner);
       const transcript = new TranscriptWriter(task.spec.mount);
       transcript.add('user', [{ type: 'text', text: task.spec.instruction }]);
-      const events = new EventLog(null);
-      const timeoutMs = stepTimeoutMs(o);
-      const files = { trajectory: trialFile(dir, 'trajectory'), calls: trialFile(dir, 'calls'), snapshots: trialFile(dir, 'snapshots'), input: trialFile(dir, 'agentInput') };
-      const ctx: AgentContext = { task, sandbox, owner, workspace: ws, trialDir: dir, files, timeoutMs, events, transcript };
-      const { env, close } = await openToolEnv(ctx, performance.now() + timeoutMs, false);
-      const recorder = new StepRecorder({
-        trajectory: new TrajectoryBuilder(o.id, { name: 'clawgym-env', version: VERSION }),
-        transcript,
-        events,
-        snapshots: null,
-        path: files.trajectory,
-      });
-      const prompt = systemPrompt(await loadWorkspaceContext(ws, task.spec.mount), task.spec.mount);
-      recorder.system(prompt);
-      recorder.user(task.spec.instruction);
-      return new Episode(o, dir, ws, env, new ToolExecutor(env), close, recorder, transcript, prompt);
+      const ctx: AgentContext = { task, sandbox, owner, workspace: ws, trialDir: dir, files: agentFiles(dir), timeoutMs: stepTimeoutMs(o), events: new EventLog(null), transcript };
+      const session = await ClawSession.open(ctx, { agent: { name: 'clawgym-env', version: VERSION }, sessionId: o.id, snapshots: false });
+      return new Episode(o, dir, ws, session, transcript);
     } catch (e) {
       await rm(dir, { recursive: true, force: true });
       throw e;
     }
+  }
+
+  /** The claw agent's system prompt for this workspace (bootstrap files and skills included). */
+  get systemPrompt(): string {
+    return this.session.systemPrompt;
+  }
+
+  get tools() {
+    return this.session.tools;
+  }
+
+  get group(): Group | undefined {
+    return this.o.group;
+  }
+
+  get maxSteps(): number {
+    return this.o.maxSteps;
   }
 
   /** No request is being served: the idle reaper may close it. */
@@ -119,78 +144,125 @@ export class Episode {
   }
 
   get closed(): boolean {
-    return this.state === 'closed';
+    return this.phase === 'closed';
   }
 
-  /** One tool call, run after the episode's earlier ones. */
-  step(name: string, args: Record<string, unknown> | string, message?: string): Promise<{ observation: string; isError: boolean; step: number; ms: number }> {
+  /** The agent's part is over (verified or closed): no more steps. */
+  get done(): boolean {
+    return this.phase !== 'open';
+  }
+
+  get result(): VerifyResult | undefined {
+    return this.verified;
+  }
+
+  state(): EpisodeState {
+    return {
+      episode_id: this.id,
+      step_count: this.steps,
+      task_id: this.task.spec.id,
+      done: this.done,
+      reward: this.verified?.reward ?? null,
+      seed: this.o.seed ?? null,
+      group_id: this.o.group?.id ?? null,
+      max_steps: this.o.maxSteps,
+      end_reason: this.ended,
+    };
+  }
+
+  /**
+   * One tool call, after the episode's earlier requests. It may take as long as the task allows
+   * the whole agent run (or `timeoutMs`, when shorter): the policy's thinking time between steps
+   * is not the environment's to count. The call that reaches the step limit ends the episode.
+   */
+  step(name: string, args: Record<string, unknown> | string, message?: string, o: { timeoutMs?: number } = {}): Promise<StepOutcome> {
     return this.serial(async () => {
-      if (this.state !== 'open') throw new EpisodeStateError(`episode ${this.id} is ${this.state}: no more steps`);
-      // Each step may take as long as the task allows the whole agent run (the policy's thinking
-      // time between steps is not the environment's to count).
-      this.env.deadline = performance.now() + stepTimeoutMs(this.o);
+      if (this.phase !== 'open') throw new EpisodeStateError(`episode ${this.id} has ${this.phase === 'closed' ? 'been closed' : 'ended'}: no more steps`);
+      this.session.deadline = performance.now() + Math.min(stepTimeoutMs(this.o), o.timeoutMs ?? Infinity);
       const step = ++this.steps;
-      const id = `call_${step}`;
-      const parsed = typeof args === 'string' ? parseObject(args) : args;
       const raw = typeof args === 'string' ? args : JSON.stringify(args);
-      const atif = this.recorder.trajectory.agentStep({
-        message: message ?? '',
-        tool_calls: [{ tool_call_id: id, function_name: name, arguments: parsed ?? {}, ...(parsed ? {} : { extra: { raw_arguments: raw } }) }],
-      });
-      this.transcript.add('assistant', [...(message ? [{ type: 'text' as const, text: message }] : []), { type: 'toolCall', id, name, arguments: parsed ?? {} }]);
-      const t0 = performance.now();
-      const r = await this.executor.call(name, raw);
-      const ms = performance.now() - t0;
-      this.recorder.toolResult(step, atif, { id, name, arguments: parsed ?? raw }, r.text, r.isError, ms);
-      return { observation: r.text, isError: r.isError, step, ms };
+      const parsed = typeof args === 'string' ? parseObject(args) : args;
+      const [out] = await this.session.act(step, message ?? '', [{ id: `call_${step}`, name, arguments: parsed ?? raw, raw }]);
+      const finished = this.steps >= this.o.maxSteps ? await this.verifyNow('max_steps') : null;
+      return { ...out!, step, finished };
     });
   }
 
-  /** The agent's part ends and the workspace is verified, as a trial's is. Asked again, the same result. */
-  verify(): Promise<VerifyResult> {
+  /**
+   * The agent's part ends (its final message, if any, kept as its last turn) and the workspace is
+   * verified, as a trial's is. Asked again, the same result.
+   */
+  finish(reason: FinishReason, message?: string): Promise<VerifyResult> {
     return this.serial(async () => {
       if (this.verified) return this.verified;
-      if (this.state === 'closed') throw new EpisodeStateError(`episode ${this.id} is closed`);
-      await this.stopTools();
-      const transcriptPath = trialFile(this.dir, 'transcript');
-      await writeFile(transcriptPath, this.transcript.toJsonl());
-      const judge = this.o.judge;
-      this.verified = await verifyWorkspace({
-        task: this.task,
-        workspace: this.workspace,
-        sandbox: this.o.sandbox,
-        owner: this.o.sandbox.owner,
-        scratch: join(this.dir, 'verifier'),
-        transcriptPath,
-        timeoutMs: Math.max(60_000, stepTimeoutMs(this.o)),
-        judge,
-        judgeCalls: judge ? new CallRecorder(trialFile(this.dir, 'judgeCalls'), judge.client.secrets) : undefined,
-      });
-      this.state = 'verified';
-      return this.verified;
+      if (this.phase === 'closed') throw new EpisodeStateError(`episode ${this.id} is closed`);
+      if (message) {
+        const r = this.session.recorder;
+        r.replayed(this.steps + 1, message, [], {});
+      }
+      return this.verifyNow(reason);
     });
+  }
+
+  /**
+   * Dense reward: score the workspace as it is now with the code checks (on a copy, so hidden
+   * verifier files never reach the agent's workspace; the rubric judge is not asked), and return
+   * how much the score moved since the last time.
+   */
+  progress(): Promise<number> {
+    return this.serial(async () => {
+      if (this.phase !== 'open') return 0;
+      const copy = join(this.dir, 'progress');
+      await rm(copy, { recursive: true, force: true });
+      await mkdir(copy);
+      await materializeFileSet({ kind: 'dir', root: this.workspace }, copy, this.o.sandbox.owner);
+      if (this.o.sandbox.owner) await lchown(copy, this.o.sandbox.owner.uid, this.o.sandbox.owner.gid);
+      await writeFile(trialFile(this.dir, 'transcript'), this.transcript.toJsonl());
+      const v = await verifyTrialWorkspace({ task: this.task, dir: this.dir, workspace: copy, sandbox: this.o.sandbox, timeoutMs: stepTimeoutMs(this.o) });
+      await rm(copy, { recursive: true, force: true });
+      const score = v.code.score ?? v.reward;
+      const delta = score - this.potential;
+      this.potential = score;
+      return delta;
+    });
+  }
+
+  /** The native API's /verify: finish without a message. */
+  verify(): Promise<VerifyResult> {
+    return this.finish('verify');
   }
 
   /** Free the sandbox and the folder; returns the episode's trajectory. Waits for a running step. */
-  close(reason: 'closed' | 'idle' | 'shutdown' = 'closed'): Promise<AtifTrajectory> {
+  close(reason: CloseReason = 'closed'): Promise<AtifTrajectory> {
     return this.serial(async () => {
-      if (this.state === 'closed') throw new EpisodeStateError(`episode ${this.id} is already closed`);
-      this.state = 'closed';
+      if (this.phase === 'closed') throw new EpisodeStateError(`episode ${this.id} is already closed`);
+      this.phase = 'closed';
+      this.ended ??= reason;
       await this.stopTools();
-      const t = this.recorder.trajectory;
-      t.extra = { ...t.extra, task_id: this.task.spec.id, end_reason: reason, steps: this.steps, ...(this.verified ? { reward: this.verified.reward } : {}) };
-      const trajectory = t.build();
-      if (this.o.keep) writeTrajectory(trialFile(this.dir, 'trajectory'), trajectory);
-      else await rm(this.dir, { recursive: true, force: true });
+      const extra = { task_id: this.task.spec.id, end_reason: this.ended, steps: this.steps, ...(this.o.seed != null ? { seed: this.o.seed } : {}), ...(this.o.group ? { group_id: this.o.group.id } : {}), ...(this.verified ? { reward: this.verified.reward } : {}) };
+      this.session.finish(this.verified ? 'model_stopped' : 'interrupted', this.steps, null, extra);
+      const trajectory = this.session.recorder.trajectory.build();
+      await this.o.group?.closed(this.id, reason, trajectory);
+      if (!this.o.keep) await rm(this.dir, { recursive: true, force: true });
       return trajectory;
     });
+  }
+
+  private async verifyNow(reason: FinishReason): Promise<VerifyResult> {
+    await this.stopTools();
+    this.ended = reason;
+    const transcriptPath = trialFile(this.dir, 'transcript');
+    await writeFile(transcriptPath, this.transcript.toJsonl());
+    this.verified = await verifyTrialWorkspace({ task: this.task, dir: this.dir, workspace: this.workspace, sandbox: this.o.sandbox, timeoutMs: stepTimeoutMs(this.o), judge: this.o.judge });
+    this.phase = 'verified';
+    this.o.group?.finished(this.id, { reward: this.verified.reward, passed: this.verified.passed, error: this.verified.error, end_reason: reason, steps: this.steps });
+    return this.verified;
   }
 
   private async stopTools(): Promise<void> {
     if (!this.toolsOpen) return;
     this.toolsOpen = false;
-    await this.executor.close();
-    await this.closeTools();
+    await this.session.close();
   }
 
   private serial<T>(f: () => Promise<T>): Promise<T> {

@@ -114,7 +114,8 @@ export const ToolSpec = z.object({ name: z.string(), description: z.string(), in
  * ends, `metadata.verification` with the reward and every check.
  */
 export const Observation = z.object({
-  episode_id: z.string(),
+  /** null only for list_tools before any reset. */
+  episode_id: z.string().nullable(),
   task_id: z.string().optional(),
   instruction: z.string().optional(),
   system_prompt: z.string().optional(),

@@ -37,6 +37,18 @@ export const StepRequest = z
 export type StepRequest = z.infer<typeof StepRequest>;
 
 export const EpisodeRequest = z.object({ episode_id: z.string().min(1) }).strict();
+
+/** A GRPO group: n episodes of one task from one starting workspace (the task by id, or by seed). */
+export const GroupRequest = z
+  .object({
+    task_id: z.string().min(1).optional(),
+    seed: z.number().int().optional(),
+    n: z.number().int().min(1).max(1024),
+    group_id: z.string().min(1).max(255).optional(),
+  })
+  .strict()
+  .refine((r) => !(r.task_id !== undefined && r.seed !== undefined), { message: 'give task_id or seed, not both' });
+export type GroupRequest = z.infer<typeof GroupRequest>;
 export type EpisodeRequest = z.infer<typeof EpisodeRequest>;
 
 export const RolloutRequest = z
@@ -75,6 +87,9 @@ export interface StepResponse {
   /** Steps taken so far in this episode. */
   step: number;
   ms: number;
+  /** This step reached the server's step limit: the episode ended and was verified (reward below). */
+  done: boolean;
+  reward: number | null;
 }
 
 export interface VerifyResponse {

@@ -11,6 +11,8 @@ import { isToolName, normaliseArgs, parseArguments, TOOL_NAMES, ToolInputError }
 export interface ToolCallResult extends ToolOutput {
   /** The arguments as parsed (the raw text when they were not a JSON object). */
   arguments: Record<string, unknown> | string;
+  /** The call never reached a tool: no such tool, or arguments it cannot take. */
+  problem?: 'tool_not_found' | 'invalid_args';
 }
 
 export class ToolExecutor {
@@ -25,10 +27,10 @@ export class ToolExecutor {
     try {
       args = parseArguments(rawArguments);
     } catch (e) {
-      return { text: `Error: ${errorMessage(e)}`, isError: true, arguments: rawArguments };
+      return { text: `Error: ${errorMessage(e)}`, isError: true, arguments: rawArguments, problem: 'invalid_args' };
     }
     if (!isToolName(name)) {
-      return { text: `Error: there is no tool "${name}". Available tools: ${TOOL_NAMES.join(', ')}.`, isError: true, arguments: args };
+      return { text: `Error: there is no tool "${name}". Available tools: ${TOOL_NAMES.join(', ')}.`, isError: true, arguments: args, problem: 'tool_not_found' };
     }
     try {
       const t = normaliseArgs(name, args);
@@ -52,7 +54,7 @@ export class ToolExecutor {
       }
       return { ...out, arguments: args };
     } catch (e) {
-      if (e instanceof ToolInputError) return { text: `Error: ${e.message}`, isError: true, arguments: args };
+      if (e instanceof ToolInputError) return { text: `Error: ${e.message}`, isError: true, arguments: args, problem: 'invalid_args' };
       if (e instanceof ClawgymError && e.kind === 'harness') throw e; // our sandbox broke: retry the trial
       // A tool that failed in a way we did not foresee: the model hears it, the run goes on.
       return { text: `Error: ${name} failed: ${errorMessage(e)}`, isError: true, arguments: args, mutated: true };

@@ -4,11 +4,10 @@
  * One model call is one step.
  */
 import { errorMessage, LlmError } from '../../errors.js';
-import type { ChatCompletionMessageParam, ChatCompletionTool, LlmClient } from '../../llm/client.js';
+import type { ChatCompletionMessageParam, LlmClient } from '../../llm/client.js';
 import type { CallRecorder } from '../../llm/recorder.js';
 import type { AgentEndReason } from '../../trace/events.js';
-import type { ToolExecutor } from './executor.js';
-import type { RecordedCall, StepRecorder } from './recording.js';
+import type { ClawSession, PolicyCall } from './session.js';
 
 export interface LoopLimits {
   maxSteps: number;
@@ -20,9 +19,8 @@ export interface LoopLimits {
 
 export interface LoopOptions {
   client: LlmClient;
-  tools: ChatCompletionTool[];
-  executor: ToolExecutor;
-  recorder: StepRecorder;
+  /** The trial's tools, sandbox and records. */
+  session: ClawSession;
   calls: CallRecorder;
   messages: ChatCompletionMessageParam[];
   limits: LoopLimits;
@@ -38,7 +36,8 @@ export interface LoopResult {
 }
 
 export async function runToolLoop(o: LoopOptions): Promise<LoopResult> {
-  const { client, executor, recorder, messages, limits } = o;
+  const { client, session, messages, limits } = o;
+  const recorder = session.recorder;
   let tokens = 0;
   let step = 0;
   const end = (reason: AgentEndReason, message: string | null = null): LoopResult => ({ reason, steps: step, message, tokens });
@@ -53,7 +52,7 @@ export async function runToolLoop(o: LoopOptions): Promise<LoopResult> {
     const signal = o.signal ? AbortSignal.any([o.signal, wall]) : wall;
     let r;
     try {
-      r = await client.chat({ messages, tools: o.tools }, {
+      r = await client.chat({ messages, tools: session.tools }, {
         stream: o.stream,
         signal,
         recorder: o.calls,
@@ -69,7 +68,7 @@ export async function runToolLoop(o: LoopOptions): Promise<LoopResult> {
     }
     const t1 = performance.now();
     tokens += r.usage?.total_tokens ?? 0;
-    const calls: Array<RecordedCall & { raw: string }> = r.tool_calls.map((c, i) => {
+    const calls: PolicyCall[] = r.tool_calls.map((c, i) => {
       let args: Record<string, unknown> | string = c.arguments;
       try {
         const v = JSON.parse(c.arguments || '{}');
@@ -88,18 +87,12 @@ export async function runToolLoop(o: LoopOptions): Promise<LoopResult> {
     let toolsMs = 0;
     let mutated = false;
     for (const c of calls) {
-      const s = performance.now();
-      const res = await executor.call(c.name, c.raw);
-      const ms = performance.now() - s;
-      toolsMs += ms;
+      const res = await session.call(step, atif, c);
+      toolsMs += res.ms;
       mutated ||= res.mutated === true;
-      recorder.toolResult(step, atif, c, res.text, res.isError, ms);
       messages.push({ role: 'tool', tool_call_id: c.id, content: res.text });
     }
-    const t2 = performance.now();
-    const commit = mutated ? await recorder.snapshot(step) : null;
-    const t3 = performance.now();
-    recorder.stepEnd(step, atif, { step_ms: t3 - t0, llm_ms: t1 - t0, tools_ms: toolsMs, snapshot_ms: t3 - t2 }, commit);
+    await session.endStep(step, atif, { started: t0, llmMs: t1 - t0, toolsMs, mutated });
     if (!calls.length) return end('model_stopped', r.finish_reason === 'length' ? 'the model hit its output limit' : null);
     if (limits.maxTokens !== null && tokens >= limits.maxTokens) return end('max_tokens', `used ${tokens} tokens (budget ${limits.maxTokens})`);
   }

@@ -1,18 +1,17 @@
 /**
- * Where the claw agent's tools run: the trial's sandbox, one sandboxed process per file operation
- * or command, all sharing the workspace and a per-trial /tmp (so files left in /tmp by one command
- * are there for the next, as on a real machine). Nothing touches host paths directly.
+ * Where the claw agent's tools run: the trial's (or episode's) sandbox, open for all of them —
+ * one persistent sandbox in which each file operation or command is its own process, all sharing
+ * the workspace and a private /tmp (files left in /tmp by one command are there for the next, as
+ * on a real machine). Nothing touches host paths directly.
  */
 import type { Readable } from 'node:stream';
-import type { Bind, Sandbox, SandboxResult } from '../../sandbox/sandbox.js';
+import type { SandboxResult, SandboxSession } from '../../sandbox/sandbox.js';
 
 export interface ToolEnv {
-  sandbox: Sandbox;
-  /** Host folder bound at `mount`. */
-  workspace: string;
+  sandbox: SandboxSession;
+  /** Where the workspace appears inside the sandbox. */
   mount: string;
-  binds: Bind[];
-  /** performance.now() by which everything must have ended (the trial's wall time). */
+  /** performance.now() by which everything must have ended (the trial's wall time; an episode moves it each step). */
   deadline: number;
   signal?: AbortSignal;
 }
@@ -28,9 +27,6 @@ export function runTool(
 ): Promise<SandboxResult> {
   return env.sandbox.run({
     argv,
-    workspace: env.workspace,
-    mount: env.mount,
-    binds: env.binds,
     cwd: o.cwd,
     env: o.extraEnv,
     stdin: o.stdin,
