@@ -12,6 +12,10 @@ while IFS=$'\t' read -r path pkg probe; do
 done < <(node -e 'const e = require("./src/core/task/task-environment.json"); for (const t of e.tools) console.log([e.path, t.debian, t.probe].join("\t"))')
 # Distributed runs (clawgym run --queue, clawgym worker) use Redis; the tests start their own server.
 command -v redis-server >/dev/null || need+=(redis-server)
+# The persistent sandbox's supervisor is compiled on first use (without a compiler: a sandbox per call).
+command -v cc >/dev/null || need+=(gcc libc6-dev)
+# The OpenEnv acceptance tests drive the env server from Python with Debian's websockets package.
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
