@@ -1,84 +1,151 @@
 /**
  * RL-serving figures, each against a baseline measured in the same run:
- * - the environment server's step latency (p50/p99) with 32 concurrent episodes, every step an
- *   `exec` over HTTP, against the same tool calls made directly through the claw ToolExecutor
- *   in-process at the same concurrency (the sandbox's own cost);
- * - distributed-run throughput: the same oracle trials through BullMQ on a local Redis with one
- *   `clawgym worker` (as many trials at once as the pool) against the in-process pool.
+ * - the environment server at 64 concurrent OpenEnv sessions (WebSocket /ws), every step an
+ *   `exec` call_tool: steps/s and p50/p99 step latency with the persistent sandbox (one bwrap per
+ *   episode, each call a child of its supervisor) against a sandbox per call (the way before,
+ *   CLAWGYM_SANDBOX_PER_CALL=1). Target: ≥ 2× the throughput.
+ * - per-call overhead of the persistent sandbox (a full call: namespaces, limits, output
+ *   forwarded) against a bare fork/exec of the same command inside the same sandbox. Target ≤ 1.2×.
+ * - the server's RSS after 10,000 steps, against its RSS after the first 1,000 (bounded: ~1×).
+ * - distributed-run throughput: oracle trials through BullMQ on a local Redis with one
+ *   `clawgym worker` against the in-process pool.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolExecutor } from '../src/core/agents/claw/executor.js';
+import WebSocket from 'ws';
 import { getSandbox } from '../src/core/sandbox/probe.js';
+import { PersistentSandbox } from '../src/core/sandbox/persistent.js';
 import { startRedis } from '../test/redis.js';
 
-const EPISODES = 32;
-const STEPS = 15;
+const EPISODES = 64;
+const STEPS = 20;
 const COMMAND = 'ls -la && du -s .';
+const RSS_STEPS = 10_000;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-async function envLatency(cli: string, pool: string): Promise<number[]> {
-  const child = spawn(process.execPath, [cli, 'serve', 'env', '--tasks', pool, '--port', '0', '--max-episodes', String(EPISODES), '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
+interface Served {
+  child: ChildProcess;
+  url: string;
+  token: string;
+}
+
+async function serve(cli: string, pool: string, env: Record<string, string> = {}, extra: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [cli, 'serve', 'env', '--tasks', pool, '--port', '0', '--max-episodes', String(EPISODES), '--json', '--quiet', ...extra], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const line = await new Promise<{ url: string; token: string }>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (c) => {
+    child.stdout!.on('data', (c) => {
       out += c;
-      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!).url);
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!));
     });
     child.once('exit', (code) => reject(new Error(`serve env exited ${code}`)));
   });
-  try {
-    return await drive(url);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
+  return { child, ...line };
 }
 
-async function drive(url: string): Promise<number[]> {
-  const post = async (path: string, body: unknown) => (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
-  const tasks = ((await (await fetch(`${url}/tasks`)).json()) as { tasks: Array<{ id: string }> }).tasks;
-  const ids = await Promise.all(Array.from({ length: EPISODES }, (_, i) => post('/reset', { task_id: tasks[i % tasks.length]!.id }).then((r) => r.episode_id as string)));
+async function stop(s: Served): Promise<void> {
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.kill('SIGTERM');
+  await exited;
+}
+
+/** One OpenEnv session over /ws: answers in order. */
+async function session(s: Served): Promise<{ ask: (m: unknown) => Promise<any>; close: () => void }> {
+  const ws = new WebSocket(`${s.url.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${s.token}` } });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const waiting: Array<(v: any) => void> = [];
+  ws.on('message', (d) => waiting.shift()?.(JSON.parse(d.toString())));
+  return {
+    ask: (m) =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        ws.send(JSON.stringify(m));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+/** 64 sessions at once, STEPS exec steps each: every step's latency and the wall time of them all. */
+async function drive(s: Served, tasks: string[]): Promise<{ ms: number[]; wallMs: number }> {
+  const sessions = await Promise.all(Array.from({ length: EPISODES }, () => session(s)));
+  await Promise.all(sessions.map((c, i) => c.ask({ type: 'reset', data: { task_id: tasks[i % tasks.length] } })));
   const ms: number[] = [];
+  const t0 = performance.now();
   await Promise.all(
-    ids.map(async (id) => {
-      for (let s = 0; s < STEPS; s++) {
-        const t0 = performance.now();
-        const r = await post('/step', { episode_id: id, tool_call: { name: 'exec', arguments: { command: COMMAND } } });
-        if (r.is_error) throw new Error(`step failed: ${String(r.observation)}`);
-        ms.push(performance.now() - t0);
+    sessions.map(async (c) => {
+      for (let k = 0; k < STEPS; k++) {
+        const t = performance.now();
+        const r = await c.ask({ type: 'step', data: { type: 'call_tool', tool_name: 'exec', arguments: { command: COMMAND } } });
+        if (r.type !== 'observation' || r.data.observation.result.is_error) throw new Error(`step failed: ${JSON.stringify(r).slice(0, 500)}`);
+        ms.push(performance.now() - t);
       }
     }),
   );
-  await Promise.all(ids.map((id) => post('/close', { episode_id: id })));
-  return ms;
+  const wallMs = performance.now() - t0;
+  await Promise.all(sessions.map((c) => c.ask({ type: 'close' }).catch(() => {})));
+  for (const c of sessions) c.close();
+  return { ms, wallMs };
 }
 
-/** The same calls through ToolExecutor directly: one workspace and executor per "episode". */
-async function directLatency(dir: string): Promise<number[]> {
+/** RSS (MiB) of a process, from /proc. */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** RSS_STEPS cheap steps over 16 sessions; the server's RSS after the first 1,000 and after all. */
+async function rssAfterSteps(s: Served, tasks: string[]): Promise<{ early: number; late: number; secs: number }> {
+  const n = 16;
+  const sessions = await Promise.all(Array.from({ length: n }, () => session(s)));
+  await Promise.all(sessions.map((c, i) => c.ask({ type: 'reset', data: { task_id: tasks[i % tasks.length] } })));
+  let done = 0;
+  let early = NaN;
+  const t0 = performance.now();
+  await Promise.all(
+    sessions.map(async (c) => {
+      while (done < RSS_STEPS) {
+        done++;
+        const r = await c.ask({ type: 'step', data: { type: 'call_tool', tool_name: 'exec', arguments: { command: 'echo step' } } });
+        if (r.type !== 'observation') throw new Error(JSON.stringify(r).slice(0, 500));
+        if (done === 1000) early = rssMb(s.child.pid!);
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  const late = rssMb(s.child.pid!);
+  for (const c of sessions) c.close();
+  return { early, late, secs };
+}
+
+/** A full call of the persistent sandbox against a bare fork/exec of the same command in it. */
+async function perCallOverhead(dir: string): Promise<{ call: number; bare: number }> {
   const sandbox = await getSandbox('bwrap');
-  const ms: number[] = [];
-  await Promise.all(
-    Array.from({ length: EPISODES }, async (_, i) => {
-      const ws = mkdtempSync(join(dir, `direct-${i}-`));
-      const tmp = mkdtempSync(join(dir, `direct-tmp-${i}-`));
-      writeFileSync(join(ws, 'notes.txt'), 'a note\n');
-      if (sandbox.owner) for (const p of [ws, tmp, join(ws, 'notes.txt')]) chownSync(p, sandbox.owner.uid, sandbox.owner.gid);
-      // As an episode's tools are set up (claw's openToolEnv): the workspace and a private /tmp.
-      const ex = new ToolExecutor({ sandbox, workspace: ws, mount: '/root/.openclaw/workspace', binds: [{ host: tmp, dest: '/tmp', readOnly: false }], deadline: performance.now() + 600_000 });
-      for (let s = 0; s < STEPS; s++) {
-        const t0 = performance.now();
-        const r = await ex.call('exec', JSON.stringify({ command: COMMAND }));
-        if (r.isError) throw new Error(`direct exec failed: ${r.text}`);
-        ms.push(performance.now() - t0);
-      }
-      await ex.close();
-    }),
-  );
-  return ms;
+  const ws = join(dir, 'overhead-ws');
+  mkdirSync(ws);
+  writeFileSync(join(ws, 'notes.txt'), 'a note\n');
+  if (sandbox.owner) for (const p of [ws, join(ws, 'notes.txt')]) chownSync(p, sandbox.owner.uid, sandbox.owner.gid);
+  const sb = await sandbox.open({ workspace: ws, mount: '/root/.openclaw/workspace' });
+  if (!(sb instanceof PersistentSandbox)) throw new Error('the persistent sandbox is not available here');
+  try {
+    const argv = ['bash', '-c', COMMAND];
+    const N = 200;
+    for (let i = 0; i < 20; i++) await sb.run({ argv, timeoutMs: 30_000 }); // warm
+    const calls: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      await sb.run({ argv, timeoutMs: 30_000 });
+      calls.push(performance.now() - t);
+    }
+    const bare = await sb.baseline(argv, N);
+    return { call: pct(calls, 50), bare: pct(bare, 50) };
+  } finally {
+    await sb.close();
+  }
 }
 
 function timedRun(cli: string, args: string[]): number {
@@ -98,13 +165,36 @@ export async function benchRl(root: string): Promise<void> {
   };
   try {
     const envPool = join(dir, 'env-pool');
-    synth(EPISODES, envPool);
-    const direct = await directLatency(dir);
-    const env = await envLatency(cli, envPool);
-    console.log(`\nRL environment server (${EPISODES} concurrent episodes × ${STEPS} exec steps over HTTP)`);
-    console.log(`  step latency: p50 ${pct(env, 50).toFixed(1)} ms, p99 ${pct(env, 99).toFixed(1)} ms`);
-    console.log(`  baseline (the same calls through ToolExecutor in-process, same concurrency): p50 ${pct(direct, 50).toFixed(1)} ms, p99 ${pct(direct, 99).toFixed(1)} ms`);
-    console.log(`  ratio server/direct: p50 ${(pct(env, 50) / pct(direct, 50)).toFixed(2)}, p99 ${(pct(env, 99) / pct(direct, 99)).toFixed(2)}`);
+    synth(16, envPool);
+    const tasks = (JSON.parse(spawnSync(process.execPath, [cli, 'list', envPool, '--json'], { encoding: 'utf8' }).stdout).tasks as Array<{ id: string }>).map((t) => t.id);
+    const results: Record<string, { ms: number[]; wallMs: number }> = {};
+    for (const [mode, env] of [['per-call', { CLAWGYM_SANDBOX_PER_CALL: '1' }], ['persistent', {}]] as const) {
+      const s = await serve(cli, envPool, env);
+      try {
+        results[mode] = await drive(s, tasks);
+      } finally {
+        await stop(s);
+      }
+    }
+    const tput = (r: { ms: number[]; wallMs: number }) => r.ms.length / (r.wallMs / 1000);
+    const [a, b] = [results['per-call']!, results.persistent!];
+    console.log(`\nRL environment server: ${EPISODES} concurrent OpenEnv sessions (/ws) × ${STEPS} exec steps (${COMMAND})`);
+    console.log(`  sandbox per call (before): ${tput(a).toFixed(1)} steps/s, p50 ${pct(a.ms, 50).toFixed(1)} ms, p99 ${pct(a.ms, 99).toFixed(1)} ms`);
+    console.log(`  persistent sandbox:        ${tput(b).toFixed(1)} steps/s, p50 ${pct(b.ms, 50).toFixed(1)} ms, p99 ${pct(b.ms, 99).toFixed(1)} ms`);
+    console.log(`  ratio persistent/per-call throughput: ${(tput(b) / tput(a)).toFixed(2)} (target ≥ 2), p50 latency ${(pct(b.ms, 50) / pct(a.ms, 50)).toFixed(2)}, p99 ${(pct(b.ms, 99) / pct(a.ms, 99)).toFixed(2)}`);
+
+    const o = await perCallOverhead(dir);
+    console.log(`\nPersistent sandbox, one call of \`${COMMAND}\` (median of 200): ${o.call.toFixed(2)} ms; bare fork/exec of it in the same sandbox: ${o.bare.toFixed(2)} ms`);
+    console.log(`  ratio call/bare: ${(o.call / o.bare).toFixed(2)} (target ≤ 1.2)`);
+
+    const s = await serve(cli, envPool, {}, ['--max-steps', String(RSS_STEPS)]);
+    try {
+      const r = await rssAfterSteps(s, tasks);
+      console.log(`\nServer RSS over ${RSS_STEPS} steps (16 sessions, ${(RSS_STEPS / r.secs).toFixed(0)} steps/s): ${r.early.toFixed(0)} MiB after 1,000, ${r.late.toFixed(0)} MiB after ${RSS_STEPS}`);
+      console.log(`  ratio: ${(r.late / r.early).toFixed(2)} (bounded: ~1)`);
+    } finally {
+      await stop(s);
+    }
 
     const N = 100;
     const pool = join(dir, 'pool');
