@@ -195,3 +195,14 @@ test('GRPO groups: members start from one workspace, their rewards come back tog
   assert.equal((await env.post('/group', { task_id: 'tiny', n: 1000 })).status, 429);
   assert.equal((await fetch(`${env.url}/groups/nope`, { headers: env.auth })).status, 404);
 });
+
+test('--dense-reward: each tool call earns the change in the code checks\' score; an episode\'s rewards add up to its reward', { timeout: 120_000 }, async () => {
+  const env = await serve(['--tasks', tiny, '--dense-reward']);
+  const write = (content: string) => ({ type: 'call_tool', tool_name: 'write', arguments: { path: 'out.txt', content } });
+  const { answers } = await python('script', env, { reset: { task_id: 'tiny' }, actions: [write('nope'), write('hello'), { type: 'call_tool', tool_name: 'read', arguments: { path: 'out.txt' } }, { type: 'finish' }] });
+  assert.deepEqual(answers.map((a: { reward: number | null }) => a.reward), [null, 0, 1, 0, 0]);
+  const final = answers.at(-1);
+  assert.equal(final.done, true);
+  assert.equal(final.observation.metadata.verification.reward, 1);
+  assert.equal(answers.slice(1).reduce((s: number, a: { reward: number }) => s + a.reward, 0), final.observation.metadata.verification.reward);
+});

@@ -165,7 +165,16 @@ async def capacity(base_url, token, args):
     return out
 
 
-SCENARIOS = {"basic": basic, "concurrent": concurrent, "hold": hold, "capacity": capacity}
+async def script(base_url, token, args):
+    """reset with args["reset"], then each action of args["actions"]: every answer."""
+    async with Session(base_url, token) as env:
+        out = [await env.reset(**args["reset"])]
+        for action in args["actions"]:
+            out.append(await env.step(action))
+        return {"answers": out}
+
+
+SCENARIOS = {"basic": basic, "concurrent": concurrent, "hold": hold, "capacity": capacity, "script": script}
 
 if __name__ == "__main__":
     scenario, base_url, token = sys.argv[1], sys.argv[2], sys.argv[3]
