@@ -245,7 +245,8 @@ export class PersistentSandbox implements SandboxSession {
 
   /**
    * The bench's baseline: the same command fork/exec'd `n` times inside this sandbox with no
-   * per-call namespaces, limits or output forwarding. Wall times in ms.
+   * per-call namespaces, limits or capabilities to drop, its output read and dropped there (not
+   * forwarded). Wall times in ms, measured inside.
    */
   baseline(argv: string[], n: number, cwd = this.o.cwd): Promise<number[]> {
     if (this.state !== 'open') return Promise.reject(this.failure ?? new HarnessError('the sandbox is closed'));

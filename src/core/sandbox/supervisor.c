@@ -19,8 +19,8 @@
  *         bytes, f<n> RLIMIT_FSIZE bytes
  *     'I' bytes for the call's stdin        'C' close the call's stdin
  *     'K' kill the call (its whole pid namespace)
- *     'B' baseline: fork/exec the 'S'-style payload plus n<count> times with no namespaces,
- *         output to /dev/null; answers 'b' with the wall times in microseconds
+ *     'B' baseline: fork/exec the 'S'-style payload plus n<count> times with no namespaces, its
+ *         output read from a pipe and dropped; answers 'b' with the wall times in microseconds
  *     end of stdin: kill every call, wait for them, exit
  *   supervisor -> host
  *     'R' ready (payload: version)   'O' / 'E' stdout / stderr bytes of a call
@@ -416,7 +416,10 @@ static double now_us(void) {
   return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
 }
 
-/* The bench's baseline: the same command fork/exec'd bare, in this sandbox, no namespaces. */
+/*
+ * The bench's baseline: the same command fork/exec'd bare in this sandbox — no namespaces,
+ * limits or capabilities to drop — its output read from a pipe (and dropped) until it ends.
+ */
 static void baseline(uint32_t id, char *payload, uint32_t len, sigset_t *blocked) {
   Spec s;
   if (parse_spec(payload, len, &s) != 0 || s.count <= 0 || s.count > 100000) {
@@ -426,20 +429,26 @@ static void baseline(uint32_t id, char *payload, uint32_t len, sigset_t *blocked
   size_t cap = (size_t)s.count * 24 + 16, used = 0;
   char *out = malloc(cap);
   if (!out) die("out of memory");
+  char buf[CHUNK];
   for (long long i = 0; i < s.count; i++) {
     double t0 = now_us();
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0) die("pipe: %s", strerror(errno));
     pid_t p = fork();
     if (p == 0) {
       sigprocmask(SIG_UNBLOCK, blocked, NULL);
-      int fd = open("/dev/null", O_RDWR);
-      dup2(fd, 0);
-      dup2(fd, 1);
-      dup2(fd, 2);
+      int null = open("/dev/null", O_RDONLY);
+      dup2(null, 0);
+      dup2(pipefd[1], 1);
+      dup2(pipefd[1], 2);
       if (chdir(s.cwd) != 0) _exit(1);
       environ = s.envp;
       execvp(s.argv[0], s.argv);
       _exit(127);
     }
+    close(pipefd[1]);
+    while (read(pipefd[0], buf, sizeof buf) > 0) {}
+    close(pipefd[0]);
     int st;
     if (p > 0) waitpid(p, &st, 0);
     used += (size_t)snprintf(out + used, cap - used, "%.0f ", now_us() - t0);
