@@ -12,7 +12,7 @@
  *   `clawgym worker` against the in-process pool.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -130,11 +130,35 @@ async function rssAfterSteps(s: Served, tasks: string[]): Promise<{ early: numbe
   return { early, late: rssMb(s.child.pid!), secs: (performance.now() - t0) / 1000 };
 }
 
+/** CPU (ms) a process used, with that of every child it has reaped (USER_HZ = 100). */
+function treeCpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+}
+
+/** The supervisor: bwrap's grandchild (bwrap → its pid-1 reaper → the supervisor). */
+function supervisorPid(bwrap: number): number {
+  const ppid = new Map<number, number>();
+  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      ppid.set(Number(p), Number(readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const child = (of: number) => [...ppid].find(([, pp]) => pp === of)?.[0];
+  const pid = child(child(bwrap) ?? -1);
+  if (!pid) throw new Error('the supervisor process was not found');
+  return pid;
+}
+
 /**
  * A full call of the persistent sandbox against a bare fork/exec of the same command in it (its
- * output read and dropped there), timed inside the sandbox, and timed from here (one request each).
+ * output read and dropped there): wall time timed inside the sandbox and from here (one request
+ * each), and CPU per call (the supervisor's tree, plus this process's side of a call), which the
+ * machine's load does not inflate.
  */
-async function perCallOverhead(dir: string): Promise<{ call: number; bare: number; bareFromHost: number }> {
+async function perCallOverhead(dir: string): Promise<{ call: number; bare: number; bareFromHost: number; callCpu: number; hostCpu: number; bareCpu: number }> {
   const sandbox = await getSandbox('bwrap');
   const ws = join(dir, 'overhead-ws');
   mkdirSync(ws);
@@ -146,20 +170,30 @@ async function perCallOverhead(dir: string): Promise<{ call: number; bare: numbe
     const argv = ['bash', '-c', COMMAND];
     const N = 200;
     for (let i = 0; i < 20; i++) await sb.run({ argv, timeoutMs: 30_000 }); // warm
+    const sup = supervisorPid(sb.pid!);
     const calls: number[] = [];
+    let cpu0 = treeCpuMs(sup);
+    let own0 = process.cpuUsage();
     for (let i = 0; i < N; i++) {
       const t = performance.now();
       await sb.run({ argv, timeoutMs: 30_000 });
       calls.push(performance.now() - t);
     }
+    const own = process.cpuUsage(own0);
+    const hostCpu = (own.user + own.system) / 1000 / N;
+    const callCpu = (treeCpuMs(sup) - cpu0) / N + hostCpu;
+    cpu0 = treeCpuMs(sup);
+    own0 = process.cpuUsage();
     const bare = await sb.baseline(argv, N);
+    const ownBare = process.cpuUsage(own0);
+    const bareCpu = (treeCpuMs(sup) - cpu0 + (ownBare.user + ownBare.system) / 1000) / N;
     const fromHost: number[] = [];
     for (let i = 0; i < N; i++) {
       const t = performance.now();
       await sb.baseline(argv, 1);
       fromHost.push(performance.now() - t);
     }
-    return { call: pct(calls, 50), bare: pct(bare, 50), bareFromHost: pct(fromHost, 50) };
+    return { call: pct(calls, 50), bare: pct(bare, 50), bareFromHost: pct(fromHost, 50), callCpu, hostCpu, bareCpu };
   } finally {
     await sb.close();
   }
@@ -203,6 +237,7 @@ export async function benchRl(root: string): Promise<void> {
     const o = await perCallOverhead(dir);
     console.log(`\nPersistent sandbox, one call of \`${COMMAND}\` (median of 200): ${o.call.toFixed(2)} ms; a bare fork/exec of it in the same sandbox: ${o.bare.toFixed(2)} ms (${o.bareFromHost.toFixed(2)} ms asked from the host)`);
     console.log(`  ratio call/bare: ${(o.call / o.bare).toFixed(2)} (target ≤ 1.2); call/bare asked from the host (the isolation alone): ${(o.call / o.bareFromHost).toFixed(2)}`);
+    console.log(`  CPU per call: ${o.callCpu.toFixed(2)} ms (the sandbox's ${(o.callCpu - o.hostCpu).toFixed(2)} + this process's ${o.hostCpu.toFixed(2)}) vs ${o.bareCpu.toFixed(2)} ms bare: ratio ${(o.callCpu / o.bareCpu).toFixed(2)} (wall-time ratios include the machine's scheduling delays)`);
 
     const s = await serve(cli, envPool, {}, ['--max-steps', String(RSS_STEPS)]);
     try {

@@ -52,6 +52,8 @@
 #define MAX_FRAME (64u << 20)
 #define CHUNK 65536
 #define STACK_SIZE (256 * 1024)
+#define HOLD_US 10000.0
+#define HOLD_BYTES (64 * 1024)
 
 extern char **environ;
 
@@ -69,6 +71,9 @@ typedef struct Call {
   int have_status;
   int raw_status;
   int reaped;
+  /* Output held briefly (HOLD_US, or until HOLD_BYTES, or the end): a quick call reaches the host in one write. */
+  Buf held_out, held_err;
+  double held_since; /* 0: nothing held */
   struct Call *next;
 } Call;
 
@@ -99,13 +104,23 @@ static void write_all(int fd, const void *p, size_t n) {
   }
 }
 
+static void buf_append(Buf *b, const char *p, size_t n);
+
+/* Frames for the host, written together once per turn of the main loop (one wakeup for the host). */
+static Buf outgoing;
+
 static void send_frame(char type, uint32_t id, const void *payload, uint32_t len) {
   unsigned char h[9];
   h[0] = (unsigned char)type;
   h[1] = id >> 24; h[2] = id >> 16; h[3] = id >> 8; h[4] = id;
   h[5] = len >> 24; h[6] = len >> 16; h[7] = len >> 8; h[8] = len;
-  write_all(1, h, 9);
-  if (len) write_all(1, payload, len);
+  buf_append(&outgoing, (const char *)h, 9);
+  if (len) buf_append(&outgoing, payload, len);
+}
+
+static void flush_outgoing(void) {
+  if (outgoing.len > outgoing.off) write_all(1, outgoing.data + outgoing.off, outgoing.len - outgoing.off);
+  outgoing.off = outgoing.len = 0;
 }
 
 static void send_text(char type, uint32_t id, const char *fmt, ...) {
@@ -333,6 +348,24 @@ static void close_fd(int *fd) {
   *fd = -1;
 }
 
+static double now_us(void);
+
+/* A call's held output goes out as frames (stdout first). */
+static void release_held(Call *c) {
+  if (c->held_out.len > c->held_out.off) send_frame('O', c->id, c->held_out.data + c->held_out.off, (uint32_t)(c->held_out.len - c->held_out.off));
+  if (c->held_err.len > c->held_err.off) send_frame('E', c->id, c->held_err.data + c->held_err.off, (uint32_t)(c->held_err.len - c->held_err.off));
+  c->held_out.off = c->held_out.len = 0;
+  c->held_err.off = c->held_err.len = 0;
+  c->held_since = 0;
+}
+
+static void hold(Call *c, char type, const char *p, size_t n) {
+  Buf *b = type == 'O' ? &c->held_out : &c->held_err;
+  buf_append(b, p, n);
+  if (c->held_since == 0) c->held_since = now_us();
+  if (c->held_out.len - c->held_out.off + c->held_err.len - c->held_err.off >= HOLD_BYTES) release_held(c);
+}
+
 /* Read what a pipe holds now; returns 0 at end of file. */
 static int drain(Call *c, int *fd, char type) {
   char buf[CHUNK];
@@ -344,7 +377,7 @@ static int drain(Call *c, int *fd, char type) {
           memcpy(&c->raw_status, buf, sizeof(int));
           c->have_status = 1;
         }
-      } else send_frame(type, c->id, buf, (uint32_t)n);
+      } else hold(c, type, buf, (size_t)n);
       continue;
     }
     if (n == 0) {
@@ -381,6 +414,7 @@ static void finish_if_done(Call *c) {
   close_fd(&c->err);
   close_fd(&c->status);
   close_fd(&c->in);
+  release_held(c);
   char code[16] = "-", sig[16] = "-";
   if (c->have_status) {
     if (WIFEXITED(c->raw_status)) snprintf(code, sizeof code, "%d", WEXITSTATUS(c->raw_status));
@@ -393,6 +427,8 @@ static void finish_if_done(Call *c) {
       break;
     }
   free(c->inbuf.data);
+  free(c->held_out.data);
+  free(c->held_err.data);
   free(c);
 }
 
@@ -508,6 +544,7 @@ int main(void) {
   fcntl(0, F_SETFD, FD_CLOEXEC);
   fcntl(1, F_SETFD, FD_CLOEXEC);
   send_text('R', 0, VERSION);
+  flush_outgoing();
 
   Buf in = { 0 };
   struct pollfd *fds = NULL;
@@ -532,7 +569,16 @@ int main(void) {
       if (c->status >= 0) { fds[n] = (struct pollfd){ c->status, POLLIN, 0 }; owners[n] = c; kinds[n++] = 'S'; }
       if (c->in >= 0 && c->inbuf.off < c->inbuf.len) { fds[n] = (struct pollfd){ c->in, POLLOUT, 0 }; owners[n] = c; kinds[n++] = 'I'; }
     }
-    if (poll(fds, n, -1) < 0) {
+    flush_outgoing();
+    int timeout = -1;
+    double t = now_us();
+    for (Call *c = calls; c; c = c->next)
+      if (c->held_since) {
+        int ms = (int)((c->held_since + HOLD_US - t) / 1000.0) + 1;
+        if (ms < 1) ms = 0;
+        if (timeout < 0 || ms < timeout) timeout = ms;
+      }
+    if (poll(fds, n, timeout) < 0) {
       if (errno == EINTR) continue;
       die("poll: %s", strerror(errno));
     }
@@ -550,6 +596,9 @@ int main(void) {
       while (read(sfd, &si, sizeof si) > 0) {}
     }
     reap();
+    t = now_us();
+    for (Call *c = calls; c; c = c->next)
+      if (c->held_since && t - c->held_since >= HOLD_US) release_held(c);
     if (fds[0].revents) {
       char buf[CHUNK];
       for (;;) {
