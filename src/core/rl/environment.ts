@@ -182,8 +182,13 @@ export class Environment {
       group = await this.joinGroup(sel);
       picked = { task: group.task, seed: sel.seed ?? null };
     } else picked = this.pick(sel);
-    if (!o.slotHeld) this.acquire(1);
     group?.join(id);
+    try {
+      if (!o.slotHeld) this.acquire(1);
+    } catch (e) {
+      group?.leave(id, 'no slot');
+      throw e;
+    }
     let ep: Episode;
     try {
       ep = await Episode.open({ id, task: picked.task, sandbox: this.o.sandbox, root: this.root, timeoutMultiplier: this.o.timeoutMultiplier ?? 1, maxSteps: this.o.maxSteps, judge: this.o.judge, keep: this.o.keep, seed: picked.seed, group });

@@ -6,6 +6,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ClawgymError } from '../errors.js';
 import type { Task } from '../task/task.js';
 import type { AtifTrajectory } from '../trace/atif.js';
 import { materializeFileSet, type Owner } from '../workspace/copy.js';
@@ -79,7 +80,7 @@ export class Group {
 
   /** A member joins; its index in the group. */
   join(episodeId: string): number {
-    if (this.full) throw new Error(`group ${this.id} already has its ${this.size} members`);
+    if (this.full) throw new ClawgymError('usage', `group ${this.id} already has its ${this.size} members`);
     const index = this.members.length;
     this.members.push({ index, episode_id: episodeId, result: null, abandoned: null, trajectory: false });
     return index;
