@@ -1,20 +1,25 @@
 /**
- * The Verification view: one webview panel per task. State reaches the webview through a ready
- * handshake (the webview asks when it (re)loads), so nothing depends on retainContextWhenHidden.
- * Everything the webview sends is validated; file paths it names must stay inside the workspace.
+ * The Verification view: one webview panel per task, on the shared panel host (ready handshake,
+ * validated messages). File paths the webview names must stay inside the workspace.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostMessage, type VerificationState } from '../protocol/verification.js';
-import { webviewHtml } from './webview-html.js';
+import { WebviewMessage, type HostMessage, type VerificationState } from '../protocol/verification.js';
+import { PanelHost } from './panel-host.js';
 
 export interface PanelActions {
   /** Re-verify a hand-edited folder (folder sources only). */
   reverify?(): Promise<VerificationState | undefined>;
 }
 
+interface Entry {
+  host: PanelHost<HostMessage, WebviewMessage>;
+  state: VerificationState;
+  actions: PanelActions;
+}
+
 export class VerificationPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, { panel: vscode.WebviewPanel; state: VerificationState; actions: PanelActions }>();
+  private readonly panels = new Map<string, Entry>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -26,34 +31,37 @@ export class VerificationPanels implements vscode.Disposable {
     if (existing) {
       existing.state = state;
       existing.actions = actions;
-      existing.panel.reveal(undefined, true);
-      this.post(existing.panel, { type: 'state', state });
-      return existing.panel;
+      existing.host.reveal(undefined, true);
+      existing.host.post({ type: 'state', state });
+      return existing.host.panel;
     }
-    const panel = vscode.window.createWebviewPanel('clawgym.verification', `Verification: ${state.taskId}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    });
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'clawgym.svg');
-    const entry = { panel, state, actions };
+    const entry = { state, actions } as Entry;
+    entry.host = new PanelHost<HostMessage, WebviewMessage>(
+      {
+        extensionUri: this.extensionUri,
+        log: this.log,
+        viewType: 'clawgym.verification',
+        title: `Verification: ${state.taskId}`,
+        column: vscode.ViewColumn.Beside,
+        preserveFocus: true,
+        page: { name: 'verification', title: 'Verification', root: '<main id="app" aria-live="polite">' },
+        messages: WebviewMessage,
+        label: 'verification view',
+      },
+      {
+        onReady: () => entry.host.post({ type: 'state', state: entry.state }),
+        onMessage: (m) => this.onMessage(entry, m),
+        onDispose: () => this.panels.delete(state.taskId),
+      },
+    );
     this.panels.set(state.taskId, entry);
-    panel.webview.html = this.html(panel.webview);
-    panel.webview.onDidReceiveMessage((raw) => void this.onMessage(entry, raw));
-    panel.onDidDispose(() => this.panels.delete(state.taskId));
-    return panel;
+    return entry.host.panel;
   }
 
-  private async onMessage(entry: { panel: vscode.WebviewPanel; state: VerificationState; actions: PanelActions }, raw: unknown): Promise<void> {
-    const msg = parseWebviewMessage(raw);
-    if (!msg) {
-      this.log.warn(`verification view: dropped a malformed message`);
-      return;
-    }
+  private async onMessage(entry: Entry, msg: Exclude<WebviewMessage, { type: 'ready' }>): Promise<void> {
+    const post = (m: HostMessage) => entry.host.post(m);
     const root = entry.state.source.kind === 'trial' ? resolve(entry.state.source.trialDir, 'workspace') : entry.state.source.folder;
     switch (msg.type) {
-      case 'ready':
-        this.post(entry.panel, { type: 'state', state: entry.state });
-        return;
       case 'openFile': {
         const target = resolve(root, msg.path);
         const rel = relative(root, target);
@@ -69,30 +77,22 @@ export class VerificationPanels implements vscode.Disposable {
         return;
       case 'reverify': {
         if (!entry.actions.reverify) return;
-        this.post(entry.panel, { type: 'busy', message: 'Verifying…' });
+        post({ type: 'busy', message: 'Verifying…' });
         try {
           const next = await entry.actions.reverify();
           if (next) {
             entry.state = next;
-            this.post(entry.panel, { type: 'state', state: next });
+            post({ type: 'state', state: next });
           }
         } finally {
-          this.post(entry.panel, { type: 'busy', message: null });
+          post({ type: 'busy', message: null });
         }
       }
     }
   }
 
-  private post(panel: vscode.WebviewPanel, m: HostMessage): void {
-    void panel.webview.postMessage(m);
-  }
-
-  private html(webview: vscode.Webview): string {
-    return webviewHtml(webview, this.extensionUri, { name: 'verification', title: 'Verification', root: '<main id="app" aria-live="polite">' });
-  }
-
   dispose(): void {
-    for (const { panel } of this.panels.values()) panel.dispose();
+    for (const { host } of this.panels.values()) host.dispose();
     this.panels.clear();
   }
 }
