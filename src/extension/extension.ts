@@ -11,6 +11,7 @@ import { settings } from './config.js';
 import { registerTaskLanguageClient, stopTaskLanguageClient } from './language-client.js';
 import type { CliLocation } from './model/cli.js';
 import { registerReview } from './review-panel.js';
+import { registerRunReports } from './run-reports.js';
 import { TaskIndex } from './task-index.js';
 import { RunStatus, runInTerminal } from './terminal-run.js';
 import { TaskTests } from './testing.js';
@@ -68,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands({ context, index, tasksView, benchView, runsView, panels, status, log, cli, env }),
     // The trajectory debugger (ClawGym: Open Trajectory) and its snapshot documents.
     ...registerTrajectoryDebugger(context, log),
+    // Run reports and run comparisons in webviews (Open Run Report, Compare Runs).
+    ...registerRunReports({ extensionUri: context.extensionUri, log, runsView }),
   );
   // Task review panels (ClawGym: Review Tasks); oracle / nop runs take the Run Agent on Task path.
   context.subscriptions.push(
