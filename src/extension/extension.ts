@@ -11,6 +11,8 @@ import { settings } from './config.js';
 import { registerTaskLanguageClient, stopTaskLanguageClient } from './language-client.js';
 import type { CliLocation } from './model/cli.js';
 import { registerReview } from './review-panel.js';
+import { RunsWatcher } from './runs-watcher.js';
+import { SoundnessState } from './soundness-state.js';
 import { TaskIndex } from './task-index.js';
 import { RunStatus, runInTerminal } from './terminal-run.js';
 import { TaskTests } from './testing.js';
@@ -23,8 +25,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
   const log = vscode.window.createOutputChannel('ClawGym', { log: true });
   const index = new TaskIndex(log);
-  const tasksView = new TasksView(index, 'tasks');
-  const benchView = new TasksView(index, 'bench');
+  const runsWatcher = new RunsWatcher();
+  const sound = new SoundnessState(index, runsWatcher, log);
+  const tasksView = new TasksView(index, 'tasks', sound);
+  const benchView = new TasksView(index, 'bench', sound);
   const runsView = new RunsView();
   const panels = new VerificationPanels(context.extensionUri, log);
   const status = new RunStatus();
@@ -44,11 +48,13 @@ export function activate(context: vscode.ExtensionContext): void {
     tasksTree.description = f === 'all' ? undefined : `review: ${f.replace('_', ' ')}`;
   };
   describeFilter();
-  const tests = new TaskTests({ index, cli, env, log, status, requireTrust, onRunFinished: () => runsView.refresh() });
+  const tests = new TaskTests({ index, cli, env, log, status, requireTrust, sound, onRunFinished: () => runsView.refresh() });
 
   context.subscriptions.push(
     log,
     index,
+    runsWatcher,
+    sound,
     tasksView,
     benchView,
     runsView,
@@ -67,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     ...registerCommands({ context, index, tasksView, benchView, runsView, panels, status, log, cli, env }),
     // The trajectory debugger (ClawGym: Open Trajectory) and its snapshot documents.
-    ...registerTrajectoryDebugger(context, log),
+    ...registerTrajectoryDebugger(context, log, (id) => tests.trialOf(id)),
   );
   // Task review panels (ClawGym: Review Tasks); oracle / nop runs take the Run Agent on Task path.
   context.subscriptions.push(
