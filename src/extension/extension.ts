@@ -15,7 +15,9 @@ import { RunsWatcher } from './runs-watcher.js';
 import { SoundnessState } from './soundness-state.js';
 import { TaskIndex } from './task-index.js';
 import { RunStatus, runInTerminal } from './terminal-run.js';
-import { TaskTests } from './testing.js';
+import { checkLocations, TaskTests } from './testing.js';
+import { checkNotes } from './model/verification.js';
+import { taskFileOf } from './model/task-tree.js';
 import { registerTrajectoryDebugger } from './trajectory-panel.js';
 import { VerificationPanels } from './verification-panel.js';
 import { RunsView } from './views/runs-view.js';
@@ -32,6 +34,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsView = new RunsView();
   const panels = new VerificationPanels(context.extensionUri, log);
   const status = new RunStatus();
+  // The Verification view annotates checks from the task as it is now, and follows new runs.
+  panels.connect((taskId) => {
+    const found = index.byId(taskId)[0];
+    if (!found) return undefined;
+    const lines = new Map([...checkLocations(found.entry)].flatMap(([id, p]) => (p.line ? [[id, p.line] as const] : [])));
+    return { notes: checkNotes(found.task.spec.verify.checks, lines), taskFile: found.entry.format === 'native' ? taskFileOf(found.entry) : undefined };
+  }, runsWatcher.onDidChange);
   const cli = (): CliLocation => {
     const s = settings();
     return { cliPath: s.cliPath, nodePath: s.nodePath, bundledCli: context.asAbsolutePath(path.join('dist', 'cli.cjs')) };
