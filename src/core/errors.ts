@@ -45,9 +45,14 @@ export interface TaskProblem extends SourcePosition {
 /** A task could not be loaded. Lists every problem found, each with file:line:column. */
 export class TaskLoadError extends ClawgymError {
   readonly problems: TaskProblem[];
-  constructor(problems: TaskProblem[]) {
+  /** The task (folder or file) that failed to load, when known: editors keep showing it there. */
+  source?: string;
+  /** The format it was loaded as (a `TaskFormat`), when known. */
+  format?: string;
+  constructor(problems: TaskProblem[], source?: string) {
     super('task', problems.map((p) => `${formatPosition(p)}: ${p.message}`).join('\n'));
     this.problems = problems;
+    this.source = source;
   }
   get file(): string {
     return this.problems[0]?.file ?? '';

@@ -12,9 +12,13 @@ import { registerTaskLanguageClient, stopTaskLanguageClient } from './language-c
 import type { CliLocation } from './model/cli.js';
 import { registerReview } from './review-panel.js';
 import { registerRunReports } from './run-reports.js';
+import { RunsWatcher } from './runs-watcher.js';
+import { SoundnessState } from './soundness-state.js';
 import { TaskIndex } from './task-index.js';
 import { RunStatus, runInTerminal } from './terminal-run.js';
-import { TaskTests } from './testing.js';
+import { checkLocations, TaskTests } from './testing.js';
+import { checkNotes } from './model/verification.js';
+import { taskFileOf } from './model/task-tree.js';
 import { registerTrajectoryDebugger } from './trajectory-panel.js';
 import { VerificationPanels } from './verification-panel.js';
 import { RunsView } from './views/runs-view.js';
@@ -24,11 +28,20 @@ export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
   const log = vscode.window.createOutputChannel('ClawGym', { log: true });
   const index = new TaskIndex(log);
-  const tasksView = new TasksView(index, 'tasks');
-  const benchView = new TasksView(index, 'bench');
+  const runsWatcher = new RunsWatcher();
+  const sound = new SoundnessState(index, runsWatcher, log);
+  const tasksView = new TasksView(index, 'tasks', sound);
+  const benchView = new TasksView(index, 'bench', sound);
   const runsView = new RunsView();
   const panels = new VerificationPanels(context.extensionUri, log);
   const status = new RunStatus();
+  // The Verification view annotates checks from the task as it is now, and follows new runs.
+  panels.connect((taskId) => {
+    const found = index.byId(taskId)[0];
+    if (!found) return undefined;
+    const lines = new Map([...checkLocations(found.entry)].flatMap(([id, p]) => (p.line ? [[id, p.line] as const] : [])));
+    return { notes: checkNotes(found.task.spec.verify.checks, lines), taskFile: found.entry.format === 'native' ? taskFileOf(found.entry) : undefined };
+  }, runsWatcher.onDidChange);
   const cli = (): CliLocation => {
     const s = settings();
     return { cliPath: s.cliPath, nodePath: s.nodePath, bundledCli: context.asAbsolutePath(path.join('dist', 'cli.cjs')) };
@@ -45,11 +58,13 @@ export function activate(context: vscode.ExtensionContext): void {
     tasksTree.description = f === 'all' ? undefined : `review: ${f.replace('_', ' ')}`;
   };
   describeFilter();
-  const tests = new TaskTests({ index, cli, env, log, status, requireTrust, onRunFinished: () => runsView.refresh() });
+  const tests = new TaskTests({ index, cli, env, log, status, requireTrust, sound, onRunFinished: () => runsView.refresh() });
 
   context.subscriptions.push(
     log,
     index,
+    runsWatcher,
+    sound,
     tasksView,
     benchView,
     runsView,
@@ -68,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     ...registerCommands({ context, index, tasksView, benchView, runsView, panels, status, log, cli, env }),
     // The trajectory debugger (ClawGym: Open Trajectory) and its snapshot documents.
-    ...registerTrajectoryDebugger(context, log),
+    ...registerTrajectoryDebugger(context, log, (id) => tests.trialOf(id)),
     // Run reports and run comparisons in webviews (Open Run Report, Compare Runs).
     ...registerRunReports({ extensionUri: context.extensionUri, log, runsView }),
   );

@@ -239,10 +239,10 @@ function trialPicks(): Array<vscode.QuickPickItem & { path?: string }> {
 }
 
 /** The debugger's panels, the snapshot documents and the Open Trajectory command. */
-export function registerTrajectoryDebugger(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable[] {
+export function registerTrajectoryDebugger(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, trialOfTest?: (testId: string) => string | undefined): vscode.Disposable[] {
   const panels = new TrajectoryPanels(context.extensionUri, log);
   const open = async (arg?: unknown): Promise<void> => {
-    let path = trajectoryPathOf(arg);
+    let path = trajectoryPathOf(arg, trialOfTest);
     if (!path && arg === undefined) {
       const doc = vscode.window.activeTextEditor?.document;
       const named = doc && TRAJECTORY_FILE.test(basename(doc.fileName));

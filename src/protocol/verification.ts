@@ -17,6 +17,10 @@ export const CheckRow = z.object({
   actual: z.string().optional(),
   details: z.array(z.object({ name: z.string(), score: z.string() })),
   durationMs: z.number(),
+  /** What the check allows (from task.yaml): "± 0.01", "between 3 and 5", "case-insensitive"… */
+  tolerance: z.string().optional(),
+  /** The check's line in task.yaml (1-based), when the task has one: the row links there. */
+  line: z.number().int().positive().optional(),
 });
 export type CheckRow = z.infer<typeof CheckRow>;
 
@@ -62,6 +66,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('revealFolder') }),
   /** Trial sources: open the trial's trajectory in the debugger. */
   z.object({ type: z.literal('openTrajectory') }),
+  /** Open task.yaml at a check (by id). */
+  z.object({ type: z.literal('openCheck'), id: z.string().min(1).max(512) }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
 

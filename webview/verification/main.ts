@@ -26,6 +26,15 @@ function renderCheck(c: CheckRow): HTMLElement {
     el('span', { class: 'check-type muted' }, `${c.type} · weight ${c.weight}`),
     el('span', { class: 'check-score' }, c.score),
   );
+  if (c.line !== undefined) {
+    // The check as written: task.yaml at its line.
+    const link = el('a', { class: 'check-link', href: '#', title: `Open task.yaml at line ${c.line}` }, `task.yaml:${c.line}`);
+    link.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      vscode.post({ type: 'openCheck', id: c.id });
+    });
+    head.append(link);
+  }
   const details = c.details.length
     ? el('ul', { class: 'details' }, ...c.details.map((d) => el('li', {}, el('span', { class: 'detail-name' }, d.name), ' ', el('span', { class: 'detail-score' }, d.score))))
     : null;
@@ -36,7 +45,7 @@ function renderCheck(c: CheckRow): HTMLElement {
     const word = window.getSelection()?.toString().trim();
     if (word) vscode.post({ type: 'openFile', path: word });
   });
-  return el('section', { class: `check ${c.state}`, 'data-check-id': c.id }, head, msg, block('expected', 'check-expected', c.expected), block('actual', 'check-actual', c.actual), details);
+  return el('section', { class: `check ${c.state}`, 'data-check-id': c.id }, head, msg, block('expected', 'check-expected', c.expected), block('tolerance', 'check-tolerance', c.tolerance), block('actual', 'check-actual', c.actual), details);
 }
 
 function render(s: VerificationState, busy: string | null): void {
@@ -93,7 +102,9 @@ function render(s: VerificationState, busy: string | null): void {
     s.agentExit ? el('p', { class: 'muted' }, `agent: ${s.agentExit}`) : null,
     el('p', { class: 'muted' }, `verified ${s.verifiedAt}`),
   );
-  app.replaceChildren(header, ...(error ? [error] : []), el('h2', {}, `Checks (${s.checks.length})`), checks, rubric, timing);
+  const failing = s.checks.length - passedN;
+  const checksTitle = failing ? `Checks (${s.checks.length}, ${failing} not passed first)` : `Checks (${s.checks.length})`;
+  app.replaceChildren(header, ...(error ? [error] : []), el('h2', {}, checksTitle), checks, rubric, timing);
 }
 
 let state: VerificationState | undefined;

@@ -11,9 +11,10 @@ import { isRunFolder, readRunFolder, type RunFolder } from '../runs/folder.js';
 import type { ResultLine } from '../runs/records.js';
 import type { RunHooks } from '../runs/run.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
-import { nopProblem, oracleProblem, runAgentOver } from '../synth/filter/trials.js';
+import { sanityProblem, type SanityAgent } from '../runs/sanity.js';
+import { runAgentOver } from '../synth/filter/trials.js';
 
-export type SanityAgent = 'nop' | 'oracle';
+export type { SanityAgent };
 
 export interface AgentEvidence {
   /** Every result of the task (all attempts, all runs), by task id. */
@@ -90,7 +91,7 @@ export function evidenceProblem(agent: SanityAgent, e: AgentEvidence, taskId: st
   const rs = e.results.get(taskId) ?? [];
   if (!rs.length) return `no ${agent} result${e.from === 'given' ? ' in the given runs' : ''}`;
   for (const r of rs) {
-    const p = agent === 'nop' ? nopProblem(r) : oracleProblem(r);
+    const p = sanityProblem(agent, r);
     if (p) return rs.length > 1 ? `${p} (attempt ${r.attempt})` : p;
   }
   return undefined;

@@ -87,7 +87,10 @@ export async function loadTasks(paths: readonly string[]): Promise<LoadResult> {
         try {
           return await adapter.load(path);
         } catch (e) {
-          errors.push(asLoadError(e, path));
+          const err = asLoadError(e, path);
+          err.source ??= path;
+          err.format ??= adapter.format;
+          errors.push(err);
           return [];
         }
       }),
@@ -99,7 +102,7 @@ export async function loadTasks(paths: readonly string[]): Promise<LoadResult> {
     const prev = byId.get(t.spec.id);
     if (prev) {
       errors.push(
-        new TaskLoadError([{ file: t.source, message: `duplicate task id "${t.spec.id}" (also at ${prev.source})` }]),
+        new TaskLoadError([{ file: t.source, message: `duplicate task id "${t.spec.id}" (also at ${prev.source})` }], t.source),
       );
       continue;
     }

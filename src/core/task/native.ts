@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TaskLoadError, type TaskProblem } from '../errors.js';
+import { TaskLoadError, type SourcePosition, type TaskProblem } from '../errors.js';
 import type { FormatAdapter } from './adapter.js';
 import { parseYamlDocLenient, positionOf, schemaProblems, type PositionedDoc } from './positions.js';
 import { TaskSpec } from './schema.js';
@@ -54,6 +54,27 @@ function semanticProblems(doc: PositionedDoc, data: unknown): TaskProblem[] {
     } else seen.set(key, i);
   });
   return problems;
+}
+
+/**
+ * Where each check is written in task.yaml, by check id (ids defaulted as `checkIds` does): the
+ * line a test message or the Verification view points the author at. Lenient: a document with
+ * problems still gives the positions of the checks it has.
+ */
+export function checkPositions(text: string, file: string): Map<string, SourcePosition> {
+  const { pd: doc } = parseYamlDocLenient(text, file);
+  const out = new Map<string, SourcePosition>();
+  const checks = (doc.doc.toJS() as { verify?: { checks?: unknown } } | null)?.verify?.checks;
+  if (!Array.isArray(checks)) return out;
+  checks.forEach((c: unknown, i) => {
+    if (c === null || typeof c !== 'object') return;
+    const { id, type } = c as { id?: unknown; type?: unknown };
+    const key = typeof id === 'string' ? id : typeof type === 'string' ? `${type}_${i + 1}` : undefined;
+    if (key === undefined || out.has(key)) return;
+    const at = positionOf(doc, ['verify', 'checks', i]);
+    out.set(key, { file: at.file, line: at.line, column: at.column });
+  });
+  return out;
 }
 
 export function nativeTaskFromDir(dir: string, spec: TaskSpec): Task {

@@ -3,6 +3,7 @@
  * (the task root they were found under) and category, filtered by review status. Pure: no vscode.
  */
 import { basename, dirname, relative, sep } from 'node:path';
+import type { TaskLoadError, TaskProblem } from '../../core/errors.js';
 import type { ReviewStatus } from '../../core/task/schema.js';
 import type { Task, TaskFormat } from '../../core/task/task.js';
 
@@ -18,7 +19,81 @@ export interface TaskEntry {
   source: string;
   difficulty?: number;
   review: ReviewStatus;
+  /** The task's title (task.yaml `title`; other formats: the instruction's first line). */
   title: string;
+  /**
+   * Why the task did not load (empty for a task that did): it stays in the views as an error
+   * node, under the same key, so it comes back in place once fixed.
+   */
+  problems: ProblemView[];
+}
+
+/** One load problem of a broken task, where an editor can show it (1-based line and column). */
+export interface ProblemView {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export const isBroken = (t: Pick<TaskEntry, 'problems'>): boolean => t.problems.length > 0;
+
+/** The file a person edits to change the task: task.yaml, data_entry.json, task.toml, or the task file itself. */
+export function taskFileOf(t: Pick<TaskEntry, 'format' | 'source'>): string {
+  switch (t.format) {
+    case 'native':
+      return `${t.source}${sep}task.yaml`;
+    case 'clawgym':
+      return `${t.source}${sep}data_entry.json`;
+    case 'harbor':
+      return `${t.source}${sep}task.toml`;
+    default:
+      return t.source;
+  }
+}
+
+/** Difficulty in words (task.yaml's 1–5), for rows and tooltips. */
+export const DIFFICULTY_WORDS: Readonly<Record<number, string>> = { 1: 'very easy', 2: 'easy', 3: 'medium', 4: 'hard', 5: 'very hard' };
+
+export function difficultyLabel(d: number | undefined): string | undefined {
+  return d === undefined ? undefined : (DIFFICULTY_WORDS[d] ?? `difficulty ${d}`);
+}
+
+export function difficultyTooltip(d: number | undefined): string | undefined {
+  return d === undefined ? undefined : `Difficulty ${d} of 5 (${difficultyLabel(d)}), from task.yaml's \`difficulty\`: 1 is the easiest, 5 the hardest.`;
+}
+
+/** "12:5 message" — a problem as a row label. */
+export function problemLabel(p: ProblemView): string {
+  return p.line ? `${p.line}:${p.column ?? 1} ${p.message}` : p.message;
+}
+
+/** What a broken task's raw file still says (read leniently by the host): id, title, category. */
+export interface RawTaskFields {
+  id?: string;
+  title?: string;
+  category?: string;
+  format: TaskFormat;
+}
+
+/**
+ * The error node of a task that did not load: its id, title and category from what its file still
+ * says (else the folder's name), its problems with positions. `source` is the task's folder (or file).
+ */
+export function brokenEntry(source: string, error: Pick<TaskLoadError, 'problems'>, raw: RawTaskFields, roots: readonly string[]): TaskEntry {
+  const pool = poolOf(source, roots);
+  const id = raw.id?.trim() || basename(source).replace(/\.md$/, '');
+  return {
+    key: keyOf(pool.root, id),
+    id,
+    pool: pool.name,
+    category: raw.category?.trim() || UNCATEGORIZED,
+    format: raw.format,
+    source,
+    review: 'pending',
+    title: raw.title?.trim() || id,
+    problems: error.problems.map((p: TaskProblem) => ({ file: p.file, line: p.line, column: p.column, message: p.message })),
+  };
 }
 
 export interface CategoryNode {
@@ -51,7 +126,7 @@ export function poolOf(source: string, roots: readonly string[]): { name: string
 
 export function taskEntry(task: Task, roots: readonly string[]): TaskEntry {
   const pool = poolOf(task.source, roots);
-  const firstLine = task.spec.instruction.trim().split('\n')[0] ?? '';
+  const firstLine = (task.spec.title?.trim() || task.spec.instruction.trim().split('\n')[0]) ?? '';
   return {
     key: keyOf(pool.root, task.spec.id),
     id: task.spec.id,
@@ -62,6 +137,7 @@ export function taskEntry(task: Task, roots: readonly string[]): TaskEntry {
     difficulty: task.spec.difficulty,
     review: task.spec.review?.status ?? 'pending',
     title: firstLine.length > 120 ? `${firstLine.slice(0, 119)}…` : firstLine,
+    problems: [],
   };
 }
 

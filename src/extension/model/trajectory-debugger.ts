@@ -665,8 +665,12 @@ export class TrajectoryDebugger {
   }
 }
 
-/** What an Open Trajectory command argument points at: a path (file or trial folder), if any. */
-export function trajectoryPathOf(arg: unknown): string | undefined {
+/**
+ * What an Open Trajectory command argument points at: a path (file or trial folder), if any.
+ * `trialOfTest`: the trial a Test Explorer item's latest message is about (its messages point at
+ * task.yaml, not at the trial).
+ */
+export function trajectoryPathOf(arg: unknown, trialOfTest?: (testId: string) => string | undefined): string | undefined {
   if (typeof arg === 'string') return arg || undefined;
   if (!arg || typeof arg !== 'object') return undefined;
   const o = arg as Record<string, unknown>;
@@ -675,7 +679,11 @@ export function trajectoryPathOf(arg: unknown): string | undefined {
   // A Runs view trial node.
   const trial = o.trial as { dir?: unknown } | undefined;
   if (o.kind === 'trial' && typeof trial?.dir === 'string') return trial.dir;
-  // A Test Explorer message ({ test, message }): its location is the trial's verify.json.
+  // A Test Explorer message ({ test, message }): the trial its test last ran in, else its
+  // location when that is the trial's verify.json.
+  const testId = (o.test as { id?: unknown } | undefined)?.id;
+  const byTest = o.message && typeof testId === 'string' ? trialOfTest?.(testId) : undefined;
+  if (byTest) return byTest;
   const loc = (o.message as { location?: { uri?: { fsPath?: unknown; scheme?: unknown } } } | undefined)?.location?.uri;
   if (loc && typeof loc.fsPath === 'string' && loc.scheme === 'file') {
     const p = loc.fsPath;

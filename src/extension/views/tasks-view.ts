@@ -1,13 +1,35 @@
 /**
  * The Tasks view (every task, filtered by review status) and the Bench view (accepted tasks):
- * pool → category → task. Task items carry `task:<format>` as context value for the menus.
+ * pool → category → task. A row shows the task's title (its id beside it), difficulty in words,
+ * review status and sound state. A task that does not load stays in place as an error node whose
+ * children are its problems (clicking one opens the file there). Task items carry
+ * `task:<format>` (or `task:<format>:broken`) as context value for the menus.
  */
 import * as vscode from 'vscode';
+import { describeSoundness } from '../../core/runs/sanity.js';
 import { settings } from '../config.js';
-import { buildTaskTree, describeSource, type CategoryNode, type PoolNode, type ReviewFilter, type TaskEntry } from '../model/task-tree.js';
+import { soundnessBadge } from '../model/soundness.js';
+import {
+  buildTaskTree,
+  describeSource,
+  difficultyLabel,
+  difficultyTooltip,
+  isBroken,
+  problemLabel,
+  type CategoryNode,
+  type PoolNode,
+  type ProblemView,
+  type ReviewFilter,
+  type TaskEntry,
+} from '../model/task-tree.js';
+import type { SoundnessState } from '../soundness-state.js';
 import type { TaskIndex } from '../task-index.js';
 
-export type TaskTreeNode = { kind: 'pool'; pool: PoolNode } | { kind: 'category'; cat: CategoryNode } | { kind: 'task'; task: TaskEntry };
+export type TaskTreeNode =
+  | { kind: 'pool'; pool: PoolNode }
+  | { kind: 'category'; cat: CategoryNode }
+  | { kind: 'task'; task: TaskEntry }
+  | { kind: 'problem'; task: TaskEntry; problem: ProblemView; index: number };
 
 const REVIEW_ICON: Record<TaskEntry['review'], vscode.ThemeIcon> = {
   pending: new vscode.ThemeIcon('circle-large-outline'),
@@ -15,17 +37,26 @@ const REVIEW_ICON: Record<TaskEntry['review'], vscode.ThemeIcon> = {
   rejected: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   needs_edit: new vscode.ThemeIcon('edit', new vscode.ThemeColor('list.warningForeground')),
 };
+const BROKEN_ICON = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+
+/** The command that opens a task's file at a problem (or at its top). */
+export function openAtProblem(t: TaskEntry, p: ProblemView | undefined): vscode.Command {
+  const uri = vscode.Uri.file(p?.file ?? t.source);
+  const at = p?.line ? new vscode.Range(p.line - 1, (p.column ?? 1) - 1, p.line - 1, (p.column ?? 1) - 1) : undefined;
+  return { command: 'vscode.open', title: 'Open', arguments: [uri, at ? { selection: at, preview: true } : { preview: true }] };
+}
 
 export class TasksView implements vscode.TreeDataProvider<TaskTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
 
   constructor(
     private readonly index: TaskIndex,
     private readonly mode: 'tasks' | 'bench',
+    private readonly sound?: SoundnessState,
   ) {
-    this.sub = index.onDidChange(() => this.changed.fire());
+    this.subs = [index.onDidChange(() => this.changed.fire()), ...(sound ? [sound.onDidChange(() => this.changed.fire())] : [])];
   }
 
   refresh(): void {
@@ -39,11 +70,18 @@ export class TasksView implements vscode.TreeDataProvider<TaskTreeNode>, vscode.
   async getChildren(node?: TaskTreeNode): Promise<TaskTreeNode[]> {
     if (!node) {
       await this.index.ready();
-      return buildTaskTree(this.index.entries(), this.index.taskRoots, this.filter()).map((pool) => ({ kind: 'pool', pool }));
+      // The Bench holds accepted tasks that load; the Tasks view keeps broken ones in place.
+      const entries = this.mode === 'bench' ? this.index.entries() : this.index.allEntries();
+      return buildTaskTree(entries, this.index.taskRoots, this.filter()).map((pool) => ({ kind: 'pool', pool }));
     }
     if (node.kind === 'pool') return node.pool.categories.map((cat) => ({ kind: 'category', cat }));
     if (node.kind === 'category') return node.cat.tasks.map((task) => ({ kind: 'task', task }));
+    if (node.kind === 'task') return node.task.problems.map((problem, index) => ({ kind: 'problem', task: node.task, problem, index }));
     return [];
+  }
+
+  getParent(): undefined {
+    return undefined;
   }
 
   getTreeItem(node: TaskTreeNode): vscode.TreeItem {
@@ -64,21 +102,45 @@ export class TasksView implements vscode.TreeDataProvider<TaskTreeNode>, vscode.
       item.contextValue = 'category';
       return item;
     }
+    if (node.kind === 'problem') {
+      const item = new vscode.TreeItem(problemLabel(node.problem), vscode.TreeItemCollapsibleState.None);
+      item.id = `${this.mode}:problem:${node.task.key}:${node.index}`;
+      item.tooltip = `${node.problem.file}${node.problem.line ? `:${node.problem.line}:${node.problem.column ?? 1}` : ''}\n${node.problem.message}`;
+      item.iconPath = new vscode.ThemeIcon('circle-small-filled', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+      item.contextValue = 'problem';
+      item.command = openAtProblem(node.task, node.problem);
+      return item;
+    }
     const t = node.task;
-    const item = new vscode.TreeItem(t.id, vscode.TreeItemCollapsibleState.None);
+    const broken = isBroken(t);
+    const item = new vscode.TreeItem(t.title || t.id, broken ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    // The same id whether the task loads or not: fixing it brings the row back in place.
     item.id = `${this.mode}:task:${t.key}`;
-    item.description = [t.difficulty ? `d${t.difficulty}` : '', t.review !== 'pending' ? t.review.replace('_', ' ') : ''].filter(Boolean).join(' · ');
+    const verdict = broken ? undefined : this.sound?.of(t.key);
+    item.description = broken
+      ? `${t.id} · ${t.problems.length} problem${t.problems.length === 1 ? '' : 's'}`
+      : [t.id, difficultyLabel(t.difficulty), t.review !== 'pending' ? t.review.replace('_', ' ') : '', soundnessBadge(verdict)].filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString();
-    tip.appendText(`${t.id}\n${t.title}\n\n${describeSource(t)}\nreview: ${t.review}`);
+    tip.appendMarkdown(`**`).appendText(t.title).appendMarkdown(`**\n\n`);
+    tip.appendText(`id: ${t.id}\n${describeSource(t)}\n`);
+    if (broken) {
+      tip.appendText(`\nThis task does not load (${t.problems.length} problem${t.problems.length === 1 ? '' : 's'}):\n`);
+      for (const p of t.problems) tip.appendText(`• ${problemLabel(p)}\n`);
+    } else {
+      const d = difficultyTooltip(t.difficulty);
+      if (d) tip.appendText(`${d}\n`);
+      tip.appendText(`review: ${t.review.replace('_', ' ')}\n`);
+      if (verdict) tip.appendText(`${describeSoundness(verdict)}\n`);
+    }
     item.tooltip = tip;
-    item.iconPath = REVIEW_ICON[t.review];
-    item.contextValue = `task:${t.format}`;
-    item.command = { command: 'clawgym.openTaskFile', title: 'Open Task', arguments: [node] };
+    item.iconPath = broken ? BROKEN_ICON : REVIEW_ICON[t.review];
+    item.contextValue = broken ? `task:${t.format}:broken` : `task:${t.format}`;
+    item.command = broken ? openAtProblem(t, t.problems[0]) : { command: 'clawgym.openTaskFile', title: 'Open Task', arguments: [node] };
     return item;
   }
 
   dispose(): void {
-    this.sub.dispose();
+    for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }
 }

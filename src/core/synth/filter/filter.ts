@@ -22,7 +22,8 @@ import { workspaceTexts } from '../pool/stats.js';
 import { determinismProblem } from './determinism.js';
 import { applyQuotas, type Quotas } from './quota.js';
 import { FilterReport, type Dropped, type FilterName, type FilterStep } from './report.js';
-import { nopProblem, oracleProblem, runAgentOver } from './trials.js';
+import { nopProblem, oracleProblem } from '../../runs/sanity.js';
+import { runAgentOver } from './trials.js';
 
 export interface FilterOptions {
   paths: string[];

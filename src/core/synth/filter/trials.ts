@@ -22,19 +22,3 @@ export async function runAgentOver(paths: readonly string[], agent: 'nop' | 'ora
   for (const r of summary.results) if (r.attempt === 1) results.set(r.task_id, r);
   return { runDir: summary.runDir, results, interrupted: summary.interrupted };
 }
-
-/** Why a nop result disqualifies a task (undefined: it scored exactly 0, as a sound task must). */
-export function nopProblem(r: ResultLine | undefined): string | undefined {
-  if (!r) return 'no nop result';
-  if (r.error) return `nop trial failed (${r.error_kind}): ${r.error}`;
-  if (r.reward > 0) return `nop scores ${r.reward.toFixed(4)} (> 0): the untouched workspace already passes some checks`;
-  return undefined;
-}
-
-/** Why an oracle result disqualifies a task (undefined: the oracle passed). */
-export function oracleProblem(r: ResultLine | undefined): string | undefined {
-  if (!r) return 'no oracle result';
-  if (r.error) return `oracle trial failed (${r.error_kind}): ${r.error}`;
-  if (!r.passed) return `oracle scores ${r.reward.toFixed(4)}, below the pass threshold`;
-  return undefined;
-}
