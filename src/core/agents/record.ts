@@ -18,6 +18,7 @@ import { RecordingProxy } from '../llm/proxy/proxy.js';
 import type { Bind } from '../sandbox/sandbox.js';
 import type { AgentContext } from './agent.js';
 import { shellQuote } from '../shell.js';
+import { addTrajectoryTurns } from '../trace/transcript.js';
 
 export interface RecordSettings {
   /** Upstream base URL (else OPENAI_BASE_URL, the config file, or OpenAI). */
@@ -35,8 +36,11 @@ export interface TrialRecording {
   binds: Bind[];
   /** The agent's shell line, run behind the forwarder when the sandbox needs one. */
   wrap(line: string): string;
-  /** End the session (trajectory.json is written) and stop the proxy. */
-  finish(): Promise<{ trajectory: string | null; calls: number }>;
+  /**
+   * End the session (trajectory.json is written), add its turns — tool calls and results — to the
+   * trial's transcript, and stop the proxy. `turns`: the assistant turns the transcript got.
+   */
+  finish(): Promise<{ trajectory: string | null; calls: number; turns: number }>;
 }
 
 export function sessionIdFor(taskId: string): string {
@@ -61,7 +65,7 @@ export async function startTrialRecording(ctx: AgentContext, s: RecordSettings):
     prices: endpoint.prices,
     extra: { task_id: ctx.task.spec.id },
   });
-  proxy.openSession(session, { calls: ctx.files.calls, trajectory: ctx.files.trajectory });
+  const recording = proxy.openSession(session, { calls: ctx.files.calls, trajectory: ctx.files.trajectory });
   let bridge: string | null = null;
   let base: string;
   let binds: Bind[] = [];
@@ -97,7 +101,8 @@ export async function startTrialRecording(ctx: AgentContext, s: RecordSettings):
       const r = proxy.endSession(session) ?? { trajectory: null, calls: 0 };
       await proxy.close();
       if (bridge) await rm(bridge, { recursive: true, force: true });
-      return r;
+      const turns = recording.trajectory ? addTrajectoryTurns(ctx.transcript, recording.trajectory) : 0;
+      return { ...r, turns };
     },
   };
 }

@@ -12,7 +12,7 @@ import { UsageError } from '../../errors.js';
 import { CallRecorder } from '../recorder.js';
 import { redact } from '../redact.js';
 import type { LlmCallRecord } from '../types.js';
-import type { AtifMetrics } from '../../trace/atif.js';
+import type { AtifMetrics, AtifTrajectory } from '../../trace/atif.js';
 import { writeTrajectory } from '../../trace/builder.js';
 import { chatToAtif, splitRequestContext, type AssistantTurnInfo, type ChatMessage } from '../../trace/chat.js';
 import { VERSION } from '../../version.js';
@@ -68,6 +68,8 @@ export class ProxySession {
   private readonly turns: Array<{ length: number; hash: string; info: AssistantTurnInfo }> = [];
   calls = 0;
   ended = false;
+  /** The trajectory end() wrote (redacted), for whatever else a trial builds from it. */
+  trajectory: AtifTrajectory | null = null;
 
   constructor(
     readonly id: string,
@@ -114,7 +116,8 @@ export class ProxySession {
     });
     if (!t.steps.length) return null;
     mkdirSync(join(this.paths.trajectory, '..'), { recursive: true });
-    writeTrajectory(this.paths.trajectory, redact(t, [...this.secrets]));
+    this.trajectory = redact(t, [...this.secrets]);
+    writeTrajectory(this.paths.trajectory, this.trajectory);
     return this.paths.trajectory;
   }
 }
