@@ -17,6 +17,7 @@ import { FORWARDER_PORT, FORWARDER_PY } from '../llm/proxy/forwarder.js';
 import { RecordingProxy } from '../llm/proxy/proxy.js';
 import type { Bind } from '../sandbox/sandbox.js';
 import type { AgentContext } from './agent.js';
+import { checkRecordUpstream } from './spec.js';
 import { shellQuote } from '../shell.js';
 import { addTrajectoryTurns } from '../trace/transcript.js';
 
@@ -48,9 +49,11 @@ export function sessionIdFor(taskId: string): string {
   return `${safe}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Check the settings early (a bad config file fails the run before any trial). */
+/** Check the settings early (a bad config file, or no key for a hosted upstream, fails the run before any trial). */
 export function recordEndpoint(s: RecordSettings) {
-  return resolveEndpoint({ baseUrl: s.baseUrl, configPath: s.configPath });
+  const e = resolveEndpoint({ baseUrl: s.baseUrl, configPath: s.configPath });
+  checkRecordUpstream(e.baseUrl, !!e.apiKey);
+  return e;
 }
 
 export async function startTrialRecording(ctx: AgentContext, s: RecordSettings): Promise<TrialRecording> {
