@@ -1,8 +1,11 @@
 /** Productivity & Collaboration: list the overdue cards of a Trello-style board export as a markdown report. */
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
+import { addDays, pad2 } from './calendar.js';
 import { cmp } from './common.js';
-import { addDays, crowd, pad2, pySolve, say } from './common-a.js';
+import { crowd } from './names.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const VERBS = ['Draft', 'Review', 'Ship', 'Migrate', 'Audit', 'Design', 'Refactor', 'Document', 'Test', 'Localize', 'Benchmark', 'Archive', 'Negotiate', 'Prototype', 'Publish', 'Plan'];
 const OBJECTS = [
@@ -101,7 +104,7 @@ export const kanbanOverdue: Family = {
       ? [say(rng, ['Also write `{m}`: member id (`idMembers` value) → sorted list of their overdue card names, one key for every board member (empty list if none).', 'Also add `{m}` mapping each board member id to the sorted names of the overdue cards they are on (an empty list for members with none).'], { m: memberOut })]
       : [];
     const instruction = voiced(ctx, ask, [...rules, '', format, ...memberLine]);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 data = json.load(open(${JSON.stringify(path)}))
 today = ${JSON.stringify(today)}
 lists = {l["id"]: l["name"] for l in data["lists"]}
