@@ -4,7 +4,7 @@
  * update the dashboard JSON (keeping its other widgets) → log the refresh in CHANGES.md.
  */
 import type { CheckInput, Family } from '../../family.js';
-import { crowd } from '../common-a.js';
+import { crowd } from '../names.js';
 import { centsEu, centsUs, cents2, clutter, cmp, csvOf, daysIn, iso, json, MONTH_NAMES, pad2, put, py, say, sh, shortcut, variant, wrong, request, type ComposedOutput, type Rule } from './kit.js';
 
 const TEAMS = ['design', 'sales', 'platform', 'support', 'marketing', 'data', 'finance'];
