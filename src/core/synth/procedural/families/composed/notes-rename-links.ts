@@ -80,7 +80,7 @@ with open("index.md", "w") as out:
 `,
       'README.md': 'Team knowledge base. Notes live in notes/, old versions in notes/archive/ (kept as they were, for the record). index.md is generated: `python3 scripts/build_index.py`.\n',
       ...Object.fromEntries(archive),
-      ...clutter(rng, Math.max(0, d - 1)),
+      ...clutter(rng, Math.max(0, d - 1), 'personal/'),
     };
     titles.forEach((_, i) => (files[`notes/${slugs[i]}.md`] = body(i, false)));
     const reportPath = 'reports/link-changes.json';
