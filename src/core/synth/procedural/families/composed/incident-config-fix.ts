@@ -63,7 +63,6 @@ export const incidentConfigFix: Family = {
   category: 'Systems & Automation',
   subcategory: 'incident response and reliability',
   summary: 'Triage rotated service logs since the last deploy, size and patch the config value the runbook prescribes, run the config check, write the incident note.',
-  difficultyMix: [2, 3, 3, 4, 4, 5],
   generate(ctx): ComposedOutput {
     const { rng, difficulty: d } = ctx;
     const svc = rng.pick(SERVICES);
