@@ -5,27 +5,13 @@
  * oracle with one stated rule ignored, an easy shortcut, or an acceptable variant), so every
  * wrong answer is the right one with exactly one thing done differently.
  */
-import type { FamilyContext, FamilyOutput } from '../../family.js';
+import type { FamilyContext, FamilyOutput, Mutant, Rule } from '../../family.js';
+export type { Mutant, Rule } from '../../family.js';
 import { voiced } from '../../family.js';
 import type { Rng } from '../../../../rng.js';
 import { heredoc } from '../pykit.js';
 
-/** A rule the instruction states (see the mutants contract). */
-export interface Rule {
-  id: string;
-  text: string;
-}
-
-/** A wrong solution (ignores a rule, or takes a shortcut) or an acceptable variant. */
-export interface Mutant {
-  id: string;
-  kind: 'wrong' | 'variant';
-  rule?: string;
-  shortcut?: string;
-  description: string;
-  solution: string;
-}
-
+/** A composed family always states its rules and ships mutants. */
 export interface ComposedOutput extends FamilyOutput {
   rules: Rule[];
   mutants: Mutant[];
