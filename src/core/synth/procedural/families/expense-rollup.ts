@@ -2,7 +2,7 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp, dollars, isoDate, money, MONTHS } from './common.js';
-import { say } from './common-a.js';
+import { say } from './phrasing.js';
 
 const CATEGORIES = ['travel', 'meals', 'software', 'office', 'training', 'hardware', 'marketing', 'utilities'];
 const VENDORS: Record<string, string[]> = {

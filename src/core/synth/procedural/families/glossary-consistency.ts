@@ -1,7 +1,9 @@
 /** Content & Domain: apply a style guide's glossary (preferred term ← variants) to markdown drafts, with a change report. */
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
-import { pyData, pySolve, q, say, slug } from './common-a.js';
+import { q } from './json-path.js';
+import { say, slug } from './phrasing.js';
+import { pyData, pyOracle } from './py-oracle.js';
 
 type Term = [string, string[]];
 const DOMAINS: Record<string, { terms: Term[]; docs: string[] }> = {
@@ -159,7 +161,7 @@ export const glossaryConsistency: Family = {
       'Also save `{r}` with the number of replacements per preferred term (every term in the guide, 0 when unused).',
     ], { r: report }));
     const instruction = voiced(ctx, ask, details);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 guide = ${JSON.stringify(guide)}
 terms = []
 if guide.endswith(".csv"):

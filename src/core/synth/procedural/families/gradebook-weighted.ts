@@ -2,7 +2,11 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { crowd, csvText, pySolve, q, say } from './common-a.js';
+import { csvText } from './csv.js';
+import { q } from './json-path.js';
+import { crowd } from './names.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const COURSES = ['BIO 101', 'Intro to Statistics', 'World History II', 'Organic Chemistry', 'Microeconomics', 'Creative Writing', 'Data Structures', 'Physics for Engineers', 'Spanish 201', 'Marketing Fundamentals'];
 const CUTOFFS: Array<[string, number]> = [['A', 90], ['B', 80], ['C', 70], ['D', 60]];
@@ -113,7 +117,7 @@ export const gradebookWeighted: Family = {
       ], { out, top: d >= 3 ? ', "top_student": "<name>"' : '', top2: d >= 3 ? ' and `top_student` (highest percent)' : '' }),
     );
     const instruction = voiced(ctx, ask, details);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 d = ${JSON.stringify(dir)}
 pol = {}
 sec = None

@@ -1,8 +1,13 @@
 /** Productivity & Collaboration: triage a folder of .eml messages into buckets by explicit rules, as JSON. */
 import type { Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
-import { crowd, DOW, MON3, pad2, pyData, pySolve, q, say, slug, sortedStr, weekday } from './common-a.js';
+import { DOW, MON3, pad2, weekday } from './calendar.js';
+import { sortedStr } from './common.js';
+import { q } from './json-path.js';
 import { jsonRelayout, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
+import { crowd } from './names.js';
+import { say, slug } from './phrasing.js';
+import { pyData, pyOracle } from './py-oracle.js';
 
 const MY_DOMAINS = ['northwind.io', 'brightlane.com', 'tallpine.org', 'copperleaf.co', 'bluefjord.net', 'saltmarsh.dev', 'ironbridge.com', 'quillworks.io'];
 const CLIENT_DOMAINS = ['acme.com', 'globex.net', 'initech.io', 'umbrella-health.org', 'stark-logistics.com', 'wayne-retail.com', 'hooli.co', 'vandelay.com', 'soylent.io', 'cyberdyne.ai', 'tyrell.co', 'wonka-foods.com'];
@@ -179,7 +184,7 @@ export const inboxTriage: Family = {
       '',
       format,
     ]);
-    const oracle = (ig: ReadonlySet<string>) => pySolve(`
+    const oracle = (ig: ReadonlySet<string>) => pyOracle(`
 from email import message_from_string
 from email.utils import getaddresses, parseaddr
 buckets = ${pyData(buckets)}

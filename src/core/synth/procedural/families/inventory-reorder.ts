@@ -2,7 +2,9 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { csvText, pySolve, say } from './common-a.js';
+import { csvText } from './csv.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const CATALOGS: Record<string, string[]> = {
   cafe: ['Espresso beans 1kg', 'Oat milk 1L', 'Paper cups 12oz', 'Lids 12oz', 'Vanilla syrup', 'Croissant dough', 'Napkins', 'Chai concentrate', 'Cocoa powder', 'Stir sticks'],
@@ -124,7 +126,7 @@ export const inventoryReorder: Family = {
       'Output: `{out}`, header `{cols}`, ordered by sku; leave out anything that does not need reordering.',
     ], { out, cols: cols.join(',') }));
     const instruction = voiced(ctx, ask, details);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 base = ${JSON.stringify(base)}
 d, safety, cover = ${d}, ${safety}, ${cover}
 items = {}

@@ -1,9 +1,12 @@
 /** Productivity & Collaboration: list the overdue cards of a Trello-style board export as a markdown report. */
 import type { Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
+import { addDays, pad2 } from './calendar.js';
 import { cmp } from './common.js';
-import { addDays, crowd, pad2, pySolve, say } from './common-a.js';
 import { crlf, jsonRelayout, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
+import { crowd } from './names.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const VERBS = ['Draft', 'Review', 'Ship', 'Migrate', 'Audit', 'Design', 'Refactor', 'Document', 'Test', 'Localize', 'Benchmark', 'Archive', 'Negotiate', 'Prototype', 'Publish', 'Plan'];
 const OBJECTS = [
@@ -131,7 +134,7 @@ export const kanbanOverdue: Family = {
       : [];
     if (perMember) ruleSet.push({ id: 'every-member', text: memberLine[0]! });
     const instruction = voiced(ctx, ask, [...rules, '', format, ...memberLine]);
-    const oracle = (ig: ReadonlySet<string>) => pySolve(`
+    const oracle = (ig: ReadonlySet<string>) => pyOracle(`
 data = json.load(open(${JSON.stringify(path)}))
 today = ${JSON.stringify(today)}
 lists = {l["id"]: l["name"] for l in data["lists"]}

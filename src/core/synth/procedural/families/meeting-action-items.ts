@@ -2,7 +2,7 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp, isoDate, people } from './common.js';
-import { say } from './common-a.js';
+import { say } from './phrasing.js';
 
 const TOPICS = ['Q3 roadmap', 'hiring plan', 'vendor review', 'launch retro', 'budget sync', 'security audit', 'customer escalations', 'office move'];
 const TASKS = ['send the revised proposal', 'book the venue', 'update the onboarding doc', 'review the contract', 'draft the announcement', 'collect quotes from vendors', 'fix the staging deploy', 'schedule user interviews', 'prepare the board slides', 'clean up the CRM duplicates', 'renew the SSL certificate', 'write the incident report'];
