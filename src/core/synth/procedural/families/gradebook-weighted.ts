@@ -72,7 +72,7 @@ export const gradebookWeighted: Family = {
       // Witnesses: a blank (zero), an excused item, and a quiz worth dropping.
       if (si === 1 && d >= 2) sc.hw1 = '';
       if (si === 2 && excused) sc.hw2 = 'EX';
-      if (si === 3) sc.quiz1 = Math.min(2, sc.quiz1 === '' || sc.quiz1 === 'EX' ? 2 : sc.quiz1);
+      if (si === 3) sc.quiz1 = typeof sc.quiz1 === 'number' ? Math.min(2, sc.quiz1) : 2;
       let pct = compute(sc);
       if (si === 0) {
         sheet.push({ name: s.full, sc, pct });
