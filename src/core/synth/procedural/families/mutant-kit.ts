@@ -5,23 +5,14 @@
  * layout, CSV quoting). The rewrites are stdlib Python, like the oracles.
  */
 
-export interface KitRule {
-  id: string;
-  text: string;
-}
-export interface KitMutant {
-  id: string;
-  kind: 'wrong' | 'variant';
-  rule?: string;
-  shortcut?: string;
-  description: string;
-  solution: string;
-}
+import type { Mutant, Rule } from '../family.js';
 
-/** What a retrofitted family adds to its output (the same fields as the family contract's rules and mutants). */
+export type KitRule = Rule;
+export type KitMutant = Mutant;
+/** The fields a family with mutants fills in (optional in FamilyOutput while families are retrofitted). */
 export interface KitExtras {
-  rules: KitRule[];
-  mutants: KitMutant[];
+  rules: Rule[];
+  mutants: Mutant[];
 }
 
 /** One wrong mutant per rule: the oracle built with that rule ignored. */
