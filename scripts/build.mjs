@@ -36,4 +36,5 @@ await Promise.all([
   build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: ['webview/verification/main.ts'], outfile: 'dist/webview/verification.js' }),
   build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: ['webview/trajectory/main.ts'], outfile: 'dist/webview/trajectory.js' }),
   build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: ['webview/review/main.ts'], outfile: 'dist/webview/review.js' }),
+  build({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, entryPoints: ['webview/compare/main.ts'], outfile: 'dist/webview/compare.js' }),
 ]);

@@ -306,17 +306,5 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       void vscode.window.showInformationMessage('ClawGym: API key removed.');
     }),
     reg('clawgym.openRunFolder', (node?: RunTreeNode) => node && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(node.run.dir))),
-    reg('clawgym.openReport', async (node?: RunTreeNode) => {
-      let dir = node?.run.dir;
-      if (!dir) {
-        const runs = d.runsView.getChildren().filter((n): n is Extract<RunTreeNode, { kind: 'run' }> => n.kind === 'run');
-        const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.run.runId, description: `${r.run.agent} · ${r.run.passed}/${r.run.finished} passed`, dir: r.run.dir })), { placeHolder: 'Run' });
-        dir = pick?.dir;
-      }
-      if (!dir) return;
-      const html = runPaths(dir).reportHtml;
-      if (!existsSync(html)) return void vscode.window.showWarningMessage('ClawGym: this run has no report yet (it is written when the run ends).');
-      await vscode.env.openExternal(vscode.Uri.file(html));
-    }),
   ];
 }

@@ -12,6 +12,7 @@ import { settings } from './config.js';
 import { registerTaskLanguageClient, stopTaskLanguageClient } from './language-client.js';
 import type { CliLocation } from './model/cli.js';
 import { registerReview } from './review-panel.js';
+import { registerRunReports } from './run-reports.js';
 import { RunsWatcher } from './runs-watcher.js';
 import { SoundnessState } from './soundness-state.js';
 import { TaskIndex } from './task-index.js';
@@ -84,6 +85,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands({ context, index, tasksView, benchView, runsView, panels, status, log, cli, env }),
     // The trajectory debugger (ClawGym: Open Trajectory) and its snapshot documents.
     ...registerTrajectoryDebugger(context, log, (id) => tests.trialOf(id)),
+    // Run reports and run comparisons in webviews (Open Run Report, Compare Runs).
+    ...registerRunReports({ extensionUri: context.extensionUri, log, runsView }),
   );
   // Task review panels (ClawGym: Review Tasks); oracle / nop runs take the Run Agent on Task path.
   context.subscriptions.push(

@@ -6,8 +6,8 @@
  * since the panel read it); it steps through the review queue; and it runs the oracle or nop in
  * the terminal like Run Agent on Task, refreshing the results when the run ends.
  *
- * State reaches the webview through a ready handshake (no retainContextWhenHidden). Everything the
- * webview sends is validated; it can open only files of the task's own workspace listing.
+ * The shared panel host answers the webview's ready handshake and validates what it sends; the
+ * webview can open only files of the task's own workspace listing.
  */
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -19,7 +19,7 @@ import { readResults } from '../core/runs/store.js';
 import { reviewFileOf, StaleFileError, writeReview } from '../core/task/review.js';
 import type { ReviewStatus } from '../core/task/schema.js';
 import { hasSolution, type Task } from '../core/task/task.js';
-import { AGENT_KINDS, parseWebviewMessage, type AgentKind, type HostMessage, type PanelAgent, type ReviewDecision, type ReviewState } from '../protocol/review.js';
+import { AGENT_KINDS, WebviewMessage, type AgentKind, type HostMessage, type PanelAgent, type ReviewDecision, type ReviewState } from '../protocol/review.js';
 import { offerNativeConversion } from './authoring/authoring.js';
 import { confirmAccept, explainBroken } from './commands.js';
 import { baseFolder, settings } from './config.js';
@@ -27,10 +27,10 @@ import { latestRunsByKind, pinStatuses, queueStep, queueView, reviewQueue, revie
 import { listWorkspace, readNativeTask, readTaskRuns, taskChanges, type WorkspaceListing } from './model/review-data.js';
 import type { TaskEntry } from './model/task-tree.js';
 import { verificationState } from './model/verification.js';
+import { PanelHost } from './panel-host.js';
 import type { TaskIndex } from './task-index.js';
 import type { TrialOutcome } from './terminal-run.js';
 import type { VerificationPanels } from './verification-panel.js';
-import { webviewHtml } from './webview-html.js';
 
 export interface ReviewDeps {
   extensionUri: vscode.Uri;
@@ -55,7 +55,7 @@ interface Snapshot {
 }
 
 interface Panel {
-  panel: vscode.WebviewPanel;
+  host: PanelHost<HostMessage, WebviewMessage>;
   entry: TaskEntry;
   snap: Snapshot;
   /** The task's index in the queue when last seen (its place if it leaves the queue). */
@@ -100,25 +100,34 @@ export class ReviewPanels implements vscode.Disposable {
   /** Show `entry` in its panel, creating one if no panel shows it yet. */
   async open(entry: TaskEntry): Promise<void> {
     const existing = this.find(entry.key);
-    if (existing) return void existing.panel.reveal(undefined, false);
+    if (existing) return void existing.host.reveal(undefined, false);
     const snap = await this.read(entry);
-    const panel = vscode.window.createWebviewPanel('clawgym.review', `Review: ${entry.id}`, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.d.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.d.extensionUri, 'media')],
-    });
-    panel.iconPath = vscode.Uri.joinPath(this.d.extensionUri, 'media', 'clawgym.svg');
-    const p: Panel = { panel, entry, snap, hint: undefined, stale: null, running: null, writing: false, watcher: undefined, runs: { oracle: undefined, nop: undefined, model: undefined } };
+    const p = { entry, snap, hint: undefined, stale: null, running: null, writing: false, watcher: undefined, runs: { oracle: undefined, nop: undefined, model: undefined } } as Panel;
+    p.host = new PanelHost<HostMessage, WebviewMessage>(
+      {
+        extensionUri: this.d.extensionUri,
+        log: this.d.log,
+        viewType: 'clawgym.review',
+        title: `Review: ${entry.id}`,
+        page: { name: 'review', title: 'Task Review', root: '<main id="app">' },
+        messages: WebviewMessage,
+        label: 'review view',
+      },
+      {
+        onReady: () => this.postState(p),
+        onMessage: (m) => this.onMessage(p, m),
+        onError: (e) => this.notice(p, 'error', errorMessage(e)),
+        onDispose: () => {
+          p.watcher?.dispose();
+          this.panels.delete(p);
+        },
+      },
+    );
     this.panels.add(p);
     this.watchTaskFile(p);
     this.watchRuns();
-    panel.webview.html = this.html(panel.webview);
-    panel.webview.onDidReceiveMessage((raw) => void this.onMessage(p, raw).catch((e) => this.notice(p, 'error', errorMessage(e))));
     // Coming back to a panel is when a change on disk matters: look again.
-    panel.onDidChangeViewState((e) => e.webviewPanel.visible && void this.checkStale(p));
-    panel.onDidDispose(() => {
-      p.watcher?.dispose();
-      this.panels.delete(p);
-    });
+    p.host.panel.onDidChangeViewState((e) => e.webviewPanel.visible && void this.checkStale(p));
     this.d.log.info(`review: ${entry.id}`);
   }
 
@@ -177,7 +186,7 @@ export class ReviewPanels implements vscode.Disposable {
   }
 
   private post(p: Panel, m: HostMessage): void {
-    void p.panel.webview.postMessage(m);
+    p.host.post(m);
   }
 
   private postState(p: Panel): void {
@@ -245,7 +254,7 @@ export class ReviewPanels implements vscode.Disposable {
   /** Show another task in this panel (or reveal the panel that already shows it). */
   private async retarget(p: Panel, entry: TaskEntry): Promise<void> {
     const other = this.find(entry.key);
-    if (other) return void other.panel.reveal(undefined, false);
+    if (other) return void other.host.reveal(undefined, false);
     this.post(p, { type: 'busy', message: `Loading ${entry.id}…` });
     try {
       p.snap = await this.read(entry);
@@ -255,7 +264,7 @@ export class ReviewPanels implements vscode.Disposable {
     p.entry = entry;
     p.stale = null;
     p.running = null;
-    p.panel.title = `Review: ${entry.id}`;
+    p.host.panel.title = `Review: ${entry.id}`;
     this.watchTaskFile(p);
     this.postState(p);
   }
@@ -317,10 +326,7 @@ export class ReviewPanels implements vscode.Disposable {
     this.d.verification.show(verificationState(v, { kind: 'trial', runId: sel.run.runId, trialDir, agent: line.agent, attempt: line.attempt }, line));
   }
 
-  private async onMessage(p: Panel, raw: unknown): Promise<void> {
-    const msg = parseWebviewMessage(raw);
-    if (!msg) return void this.d.log.warn('review view: dropped a malformed message');
-    if (msg.type === 'ready') return this.postState(p);
+  private async onMessage(p: Panel, msg: Exclude<WebviewMessage, { type: 'ready' }>): Promise<void> {
     // An action meant for the task the panel showed before it moved on is dropped.
     if (msg.key !== p.entry.key) return void this.d.log.warn(`review view: dropped "${msg.type}" for a task the panel no longer shows`);
     switch (msg.type) {
@@ -351,14 +357,10 @@ export class ReviewPanels implements vscode.Disposable {
     }
   }
 
-  private html(webview: vscode.Webview): string {
-    return webviewHtml(webview, this.d.extensionUri, { name: 'review', title: 'Task Review', root: '<main id="app">' });
-  }
-
   dispose(): void {
     clearTimeout(this.refreshTimer);
     this.runsWatcher?.dispose();
-    for (const p of [...this.panels]) p.panel.dispose();
+    for (const p of [...this.panels]) p.host.dispose();
     this.panels.clear();
     for (const d of this.disposables) d.dispose();
   }

@@ -1,28 +1,27 @@
 /**
  * The trajectory debugger: one webview panel per trajectory (a trial's trajectory.json, or any
  * ATIF file). The host keeps the state in the pure view model (model/trajectory-debugger.ts); the
- * webview renders a virtualized timeline and the selected step and sends intents, validated on
- * arrival. State reaches the webview through a ready handshake (no retainContextWhenHidden).
+ * webview renders a virtualized timeline and the selected step and sends intents; the shared panel
+ * host validates them and answers the webview's ready handshake.
  * A trial still running is followed live from its events.jsonl until trajectory.json appears.
  * A step's diff is `vscode.diff` over two read-only snapshot documents (snapshotDocuments.ts).
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/errors.js';
 import { trialFile } from '../core/runs/folder.js';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/trajectory.js';
+import { WebviewMessage, type HostMessage } from '../protocol/trajectory.js';
 import { settings } from './config.js';
 import { JsonlTail } from './model/events-tail.js';
 import { listRuns, listTrials } from './model/runs.js';
 import { TrajectoryDebugger, trajectoryPathOf } from './model/trajectory-debugger.js';
 import { eventsSummary, locateTrajectory, TRAJECTORY_FILE, readEvents, readSnapshots, readTrajectory, type TrajectoryLocation } from './model/trajectory-files.js';
 import { SNAPSHOT_SCHEME, SnapshotDocuments, snapshotUri } from './snapshot-documents.js';
-import { webviewHtml } from './webview-html.js';
+import { PanelHost } from './panel-host.js';
 
 interface Entry {
   loc: TrajectoryLocation;
-  panel: vscode.WebviewPanel;
+  host: PanelHost<HostMessage, WebviewMessage>;
   model: TrajectoryDebugger;
   /** Live: the events.jsonl tail, its poll timer and the lines not applied yet. */
   tail?: JsonlTail;
@@ -47,7 +46,7 @@ export class TrajectoryPanels implements vscode.Disposable {
     const loc = locateTrajectory(path);
     if (!loc) return void vscode.window.showWarningMessage(`ClawGym: ${path} is neither a trajectory (ATIF .json) nor a trial folder.`);
     const existing = this.entries.get(loc.trajectoryFile);
-    if (existing) return existing.panel.reveal();
+    if (existing) return existing.host.reveal();
 
     const read = readTrajectory(loc.trajectoryFile);
     if (!read.ok && !read.missing) return void vscode.window.showErrorMessage(`ClawGym: ${read.error}`);
@@ -69,19 +68,27 @@ export class TrajectoryPanels implements vscode.Disposable {
       model.setFollow(true);
     }
 
-    const panel = vscode.window.createWebviewPanel('clawgym.trajectory', `Trajectory: ${loc.title}`, { viewColumn: vscode.ViewColumn.Active }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    });
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'clawgym.svg');
-    const entry: Entry = { loc, panel, model, tail, pending, flushing: false, renderLogged: false };
+    const entry = { loc, model, tail, pending, flushing: false, renderLogged: false } as Entry;
+    entry.host = new PanelHost<HostMessage, WebviewMessage>(
+      {
+        extensionUri: this.extensionUri,
+        log: this.log,
+        viewType: 'clawgym.trajectory',
+        title: `Trajectory: ${loc.title}`,
+        page: { name: 'trajectory', title: 'Trajectory', root: '<div id="app">' },
+        messages: WebviewMessage,
+        label: 'trajectory debugger',
+      },
+      {
+        onReady: () => this.postInit(entry),
+        onMessage: (m) => this.onMessage(entry, m),
+        onDispose: () => {
+          this.stopLive(entry);
+          this.entries.delete(loc.trajectoryFile);
+        },
+      },
+    );
     this.entries.set(loc.trajectoryFile, entry);
-    panel.webview.html = this.html(panel.webview);
-    panel.webview.onDidReceiveMessage((raw) => void this.onMessage(entry, raw).catch((e) => this.log.error(`trajectory debugger: ${errorMessage(e)}`)));
-    panel.onDidDispose(() => {
-      this.stopLive(entry);
-      this.entries.delete(loc.trajectoryFile);
-    });
     const h = model.header();
     this.log.info(`trajectory ${loc.trajectoryFile}: ${h.steps} steps, ${model.rows.length} rows${h.live ? ' (live)' : ''}`);
     if (tail && model.live) entry.timer = setInterval(() => void this.flush(entry), LIVE_POLL_MS);
@@ -128,7 +135,7 @@ export class TrajectoryPanels implements vscode.Disposable {
   }
 
   private post(e: Entry, m: HostMessage): void {
-    void e.panel.webview.postMessage(m);
+    e.host.post(m);
   }
 
   private postInit(e: Entry): void {
@@ -146,13 +153,9 @@ export class TrajectoryPanels implements vscode.Disposable {
     this.post(e, { type: 'notice', text });
   }
 
-  private async onMessage(e: Entry, raw: unknown): Promise<void> {
-    const msg: WebviewMessage | undefined = parseWebviewMessage(raw);
-    if (!msg) return void this.log.warn('trajectory debugger: dropped a malformed message');
+  private async onMessage(e: Entry, msg: Exclude<WebviewMessage, { type: 'ready' }>): Promise<void> {
     const m = e.model;
     switch (msg.type) {
-      case 'ready':
-        return this.postInit(e);
       case 'select':
         m.select(msg.index);
         return this.postSelection(e);
@@ -197,7 +200,7 @@ export class TrajectoryPanels implements vscode.Disposable {
     if (!pick) return;
     m.lastTouch(pick.path);
     this.postSelection(e);
-    e.panel.reveal(undefined, false);
+    e.host.reveal(undefined, false);
   }
 
   private async openDiff(e: Entry, step: number, path: string): Promise<void> {
@@ -213,14 +216,10 @@ export class TrajectoryPanels implements vscode.Disposable {
     await vscode.commands.executeCommand('vscode.diff', left, right, `${path} (${label} before ↔ after)`, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
-  private html(webview: vscode.Webview): string {
-    return webviewHtml(webview, this.extensionUri, { name: 'trajectory', title: 'Trajectory', root: '<div id="app">' });
-  }
-
   dispose(): void {
     for (const e of this.entries.values()) {
       this.stopLive(e);
-      e.panel.dispose();
+      e.host.dispose();
     }
     this.entries.clear();
   }

@@ -1,16 +1,15 @@
 /**
- * The Verification view: one webview panel per task. State reaches the webview through a ready
- * handshake (the webview asks when it (re)loads), so nothing depends on retainContextWhenHidden.
- * Everything the webview sends is validated; file paths it names must stay inside the workspace.
+ * The Verification view: one webview panel per task, on the shared panel host (ready handshake,
+ * validated messages). File paths the webview names must stay inside the workspace.
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { readTrialVerify } from '../core/runs/folder.js';
-import { parseWebviewMessage, type HostMessage, type VerificationState } from '../protocol/verification.js';
+import { WebviewMessage, type HostMessage, type VerificationState } from '../protocol/verification.js';
 import { settings } from './config.js';
 import { readTaskRuns } from './model/review-data.js';
 import { latestTrial, verificationState, type CheckNotes } from './model/verification.js';
-import { webviewHtml } from './webview-html.js';
+import { PanelHost } from './panel-host.js';
 
 /** What the task says about its checks now (tolerances, lines), and where its task.yaml is. */
 export type TaskNotes = (taskId: string) => { notes: CheckNotes; taskFile?: string } | undefined;
@@ -30,7 +29,7 @@ function finishedAt(taskId: string, trialDir: string): string | undefined {
 }
 
 interface PanelEntry {
-  panel: vscode.WebviewPanel;
+  host: PanelHost<HostMessage, WebviewMessage>;
   state: VerificationState;
   actions: PanelActions;
   /** When the trial shown finished (trial sources): newer ones replace it. */
@@ -87,7 +86,7 @@ export class VerificationPanels implements vscode.Disposable {
       this.log.info(`verification of ${entry.state.taskId}: following the new run ${latest.run.runId}`);
       entry.state = this.annotate(verificationState(v, { kind: 'trial', runId: latest.run.runId, trialDir, agent: latest.line.agent, attempt: latest.line.attempt }, latest.line));
       entry.shownFinishedAt = latest.line.finished_at;
-      this.post(entry.panel, { type: 'state', state: entry.state });
+      this.post(entry, { type: 'state', state: entry.state });
     }
   }
 
@@ -99,34 +98,36 @@ export class VerificationPanels implements vscode.Disposable {
       existing.state = state;
       existing.actions = actions;
       existing.shownFinishedAt = shownFinishedAt;
-      existing.panel.reveal(undefined, true);
-      this.post(existing.panel, { type: 'state', state });
-      return existing.panel;
+      existing.host.reveal(undefined, true);
+      this.post(existing, { type: 'state', state });
+      return existing.host.panel;
     }
-    const panel = vscode.window.createWebviewPanel('clawgym.verification', `Verification: ${state.taskId}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    });
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'clawgym.svg');
-    const entry: PanelEntry = { panel, state, actions, shownFinishedAt };
+    const entry = { state, actions, shownFinishedAt } as PanelEntry;
+    entry.host = new PanelHost<HostMessage, WebviewMessage>(
+      {
+        extensionUri: this.extensionUri,
+        log: this.log,
+        viewType: 'clawgym.verification',
+        title: `Verification: ${state.taskId}`,
+        column: vscode.ViewColumn.Beside,
+        preserveFocus: true,
+        page: { name: 'verification', title: 'Verification', root: '<main id="app" aria-live="polite">' },
+        messages: WebviewMessage,
+        label: 'verification view',
+      },
+      {
+        onReady: () => this.post(entry, { type: 'state', state: entry.state }),
+        onMessage: (m) => this.onMessage(entry, m),
+        onDispose: () => this.panels.delete(state.taskId),
+      },
+    );
     this.panels.set(state.taskId, entry);
-    panel.webview.html = this.html(panel.webview);
-    panel.webview.onDidReceiveMessage((raw) => void this.onMessage(entry, raw));
-    panel.onDidDispose(() => this.panels.delete(state.taskId));
-    return panel;
+    return entry.host.panel;
   }
 
-  private async onMessage(entry: PanelEntry, raw: unknown): Promise<void> {
-    const msg = parseWebviewMessage(raw);
-    if (!msg) {
-      this.log.warn(`verification view: dropped a malformed message`);
-      return;
-    }
+  private async onMessage(entry: PanelEntry, msg: Exclude<WebviewMessage, { type: 'ready' }>): Promise<void> {
     const root = entry.state.source.kind === 'trial' ? resolve(entry.state.source.trialDir, 'workspace') : entry.state.source.folder;
     switch (msg.type) {
-      case 'ready':
-        this.post(entry.panel, { type: 'state', state: entry.state });
-        return;
       case 'openFile': {
         const target = resolve(root, msg.path);
         const rel = relative(root, target);
@@ -150,31 +151,27 @@ export class VerificationPanels implements vscode.Disposable {
         return;
       case 'reverify': {
         if (!entry.actions.reverify) return;
-        this.post(entry.panel, { type: 'busy', message: 'Verifying…' });
+        this.post(entry, { type: 'busy', message: 'Verifying…' });
         try {
           const next = await entry.actions.reverify();
           if (next) {
             entry.state = this.annotate(next);
-            this.post(entry.panel, { type: 'state', state: entry.state });
+            this.post(entry, { type: 'state', state: entry.state });
           }
         } finally {
-          this.post(entry.panel, { type: 'busy', message: null });
+          this.post(entry, { type: 'busy', message: null });
         }
       }
     }
   }
 
-  private post(panel: vscode.WebviewPanel, m: HostMessage): void {
-    void panel.webview.postMessage(m);
-  }
-
-  private html(webview: vscode.Webview): string {
-    return webviewHtml(webview, this.extensionUri, { name: 'verification', title: 'Verification', root: '<main id="app" aria-live="polite">' });
+  private post(entry: PanelEntry, m: HostMessage): void {
+    entry.host.post(m);
   }
 
   dispose(): void {
     this.followSub?.dispose();
-    for (const { panel } of this.panels.values()) panel.dispose();
+    for (const { host } of this.panels.values()) host.dispose();
     this.panels.clear();
   }
 }

@@ -40,3 +40,5 @@ ${page.root}<p class="muted">Loading…</p></${tag}>
 </body>
 </html>`;
 }
+
+export { staticHtml } from './model/static-html.js';

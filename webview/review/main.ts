@@ -16,37 +16,21 @@ import '@vscode-elements/elements/dist/vscode-tree/index.js';
 import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
 import type { AgentKind, HostMessage, ResultColumn, ReviewDecision, ReviewState, WebviewMessage, WorkspaceFileView } from '../../src/protocol/review.js';
 
-declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; setState(s: unknown): void; getState(): unknown };
-const vscode = acquireVsCodeApi();
+import { button, el } from '../shared/dom.js';
+import { connect } from '../shared/host.js';
 
 interface Persisted {
   state?: ReviewState;
   /** Notes being typed, by task key. */
   drafts: Record<string, string>;
 }
-const saved = (vscode.getState() as Persisted | undefined) ?? { drafts: {} };
+const vscode = connect<HostMessage, WebviewMessage>((m) => onHostMessage(m), (m) => m.type === 'state');
+const saved = vscode.saved<Persisted>() ?? { drafts: {} };
 let state: ReviewState | undefined = saved.state;
 const drafts: Record<string, string> = saved.drafts ?? {};
 let busy: string | null = null;
 let notice: { level: 'info' | 'error'; message: string; key: string } | null = null;
-const persist = () => vscode.setState({ state, drafts } satisfies Persisted);
-
-type Child = Node | string | null | undefined | false;
-/** Create an element; children that are strings become text nodes. */
-function el(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  return e;
-}
-
-function button(id: string, label: string, onClick: () => void, opts: { secondary?: boolean; disabled?: boolean; title?: string } = {}): HTMLElement {
-  const b = el('vscode-button', { id, ...(opts.secondary ? { secondary: '' } : {}), ...(opts.disabled ? { disabled: '' } : {}), ...(opts.title ? { title: opts.title } : {}) }, label);
-  b.addEventListener('click', () => {
-    if (!b.hasAttribute('disabled')) onClick();
-  });
-  return b;
-}
+const persist = () => vscode.save({ state, drafts } satisfies Persisted);
 
 const STATUS_LABEL: Record<string, string> = { pending: 'pending', accepted: 'accepted', rejected: 'rejected', needs_edit: 'needs edit' };
 
@@ -55,7 +39,7 @@ const noteValue = (): string => ((document.getElementById('note') as (HTMLElemen
 function send(m: WebviewMessage): void {
   // An action starts afresh: the last notice is about what came before it.
   if (m.type !== 'ready' && m.type !== 'openFile' && m.type !== 'openTaskFile' && m.type !== 'showResult') notice = null;
-  vscode.postMessage(m);
+  vscode.post(m);
 }
 
 function decide(status: ReviewDecision): void {
@@ -319,24 +303,23 @@ function renderBusy(): void {
   }
 }
 
-window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
-  const m = ev.data;
-  if (m?.type === 'state') {
+function onHostMessage(m: HostMessage): void {
+  if (m.type === 'state') {
     if (state && m.state.key !== state.key) notice = null;
     state = m.state;
     persist();
     render();
-  } else if (m?.type === 'busy') {
+  } else if (m.type === 'busy') {
     busy = m.message;
     renderBusy();
-  } else if (m?.type === 'notice') {
+  } else if (m.type === 'notice') {
     notice = { level: m.level, message: m.message, key: m.key };
     // A decision that was saved used the note: the draft is done.
     if (m.level === 'info') delete drafts[m.key];
     persist();
     render();
   }
-});
+}
 
 const editing = (t: EventTarget | null): boolean => {
   const e = t as HTMLElement | null;
@@ -372,9 +355,3 @@ window.addEventListener('keydown', (e) => {
 });
 
 if (state) render();
-// Ask for the state until it arrives: a message sent while the view was still being wired up is
-// not lost for good.
-let fresh = false;
-window.addEventListener('message', (ev: MessageEvent<HostMessage>) => ev.data?.type === 'state' && (fresh = true));
-send({ type: 'ready' });
-const retry = setInterval(() => (fresh ? clearInterval(retry) : send({ type: 'ready' })), 1000);

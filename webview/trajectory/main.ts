@@ -12,8 +12,8 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { HostMessage, NavigateAction, StepDetail, TimelineRow, TrajectoryHeader, WebviewMessage } from '../../src/protocol/trajectory.js';
 import { formatCost, formatCount, formatMs, formatTokens } from './format.js';
 
-declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; setState(s: unknown): void; getState(): unknown };
-const vscode = acquireVsCodeApi();
+import { button as sharedButton, el } from '../shared/dom.js';
+import { connect } from '../shared/host.js';
 
 /** Row height in px (fixed: it is what makes the list virtual). Keep in step with trajectory.css. */
 const ROW_H = 22;
@@ -21,25 +21,15 @@ const ROW_H = 22;
 const OVERSCAN = 12;
 const KIND_GLYPH: Record<TimelineRow['kind'], string> = { system: '⚙', user: '▸', agent: '●', tool_call: '→', observation: '←' };
 
-type Attrs = Record<string, string>;
-function el(tag: string, attrs: Attrs = {}, ...children: Array<Node | string | null | undefined | false>): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  return e;
-}
 
 function button(id: string, text: string, title: string, onClick: () => void, secondary = true): HTMLElement {
-  const b = el('vscode-button', { ...(id ? { id } : {}), title, ...(secondary ? { secondary: '' } : {}) }, text);
-  b.addEventListener('click', onClick);
-  return b;
+  return sharedButton(id, text, onClick, { title, secondary });
 }
 
-const post = (m: WebviewMessage) => vscode.postMessage(m);
+const post = (m: WebviewMessage) => host.post(m);
 const nav = (action: NavigateAction) => post({ type: 'navigate', action });
 
 // ——— state ———
-let header: TrajectoryHeader | undefined;
 let rows: TimelineRow[] = [];
 let selected = -1;
 let follow = false;
@@ -293,12 +283,10 @@ document.addEventListener('keydown', (ev) => {
 });
 
 // ——— messages ———
-window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
-  const m = ev.data;
-  switch (m?.type) {
+const host = connect<HostMessage, WebviewMessage>((m) => {
+  switch (m.type) {
     case 'init': {
       const t0 = performance.now();
-      header = m.header;
       rows = m.rows;
       follow = m.follow;
       renderHeader(m.header);
@@ -317,7 +305,6 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       break;
     }
     case 'rows':
-      header = m.header;
       rows = rows.slice(0, m.from).concat(m.rows);
       renderHeader(m.header);
       resetRows(m.from);
@@ -337,8 +324,4 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
       showNotice(m.text);
       break;
   }
-});
-
-// Ask for the state until it arrives (the first message may be sent before the host listens).
-post({ type: 'ready' });
-const retry = setInterval(() => (header ? clearInterval(retry) : post({ type: 'ready' })), 1000);
+}, (m) => m.type === 'init');

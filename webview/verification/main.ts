@@ -8,27 +8,13 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { CheckRow, HostMessage, VerificationState, WebviewMessage } from '../../src/protocol/verification.js';
 
-declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; setState(s: unknown): void; getState(): unknown };
-const vscode = acquireVsCodeApi();
-
-type Attrs = Record<string, string>;
-/** Create an element; children that are strings become text nodes. */
-function el(tag: string, attrs: Attrs = {}, ...children: Array<Node | string | null | undefined>): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  return e;
-}
+import { connect } from '../shared/host.js';
+import { block, el } from '../shared/dom.js';
 
 function badge(text: string, variant: string, id: string): HTMLElement {
   const b = el('vscode-badge', { id, class: `status ${variant}`, variant: 'counter' });
   b.textContent = text;
   return b;
-}
-
-function block(label: string, cls: string, text: string | undefined): HTMLElement | null {
-  if (text === undefined || text === '') return null;
-  return el('div', { class: 'kv' }, el('span', { class: 'k' }, label), el('pre', { class: cls }, text));
 }
 
 function renderCheck(c: CheckRow): HTMLElement {
@@ -45,7 +31,7 @@ function renderCheck(c: CheckRow): HTMLElement {
     const link = el('a', { class: 'check-link', href: '#', title: `Open task.yaml at line ${c.line}` }, `task.yaml:${c.line}`);
     link.addEventListener('click', (ev) => {
       ev.preventDefault();
-      vscode.postMessage({ type: 'openCheck', id: c.id });
+      vscode.post({ type: 'openCheck', id: c.id });
     });
     head.append(link);
   }
@@ -57,7 +43,7 @@ function renderCheck(c: CheckRow): HTMLElement {
     // Paths in messages are plain text; ctrl/cmd-click on a word that looks like a path opens it.
     if (!(ev as MouseEvent).metaKey && !(ev as MouseEvent).ctrlKey) return;
     const word = window.getSelection()?.toString().trim();
-    if (word) vscode.postMessage({ type: 'openFile', path: word });
+    if (word) vscode.post({ type: 'openFile', path: word });
   });
   return el('section', { class: `check ${c.state}`, 'data-check-id': c.id }, head, msg, block('expected', 'check-expected', c.expected), block('tolerance', 'check-tolerance', c.tolerance), block('actual', 'check-actual', c.actual), details);
 }
@@ -68,15 +54,15 @@ function render(s: VerificationState, busy: string | null): void {
   const actions = el('div', { class: 'actions' });
   if (s.source.kind === 'folder') {
     const b = el('vscode-button', { id: 'reverify' }, 'Verify again');
-    b.addEventListener('click', () => vscode.postMessage({ type: 'reverify' }));
+    b.addEventListener('click', () => vscode.post({ type: 'reverify' }));
     actions.append(b);
   }
   const reveal = el('vscode-button', { id: 'reveal', secondary: '' }, s.source.kind === 'trial' ? 'Reveal trial folder' : 'Reveal folder');
-  reveal.addEventListener('click', () => vscode.postMessage({ type: 'revealFolder' }));
+  reveal.addEventListener('click', () => vscode.post({ type: 'revealFolder' }));
   actions.append(reveal);
   if (s.source.kind === 'trial') {
     const traj = el('vscode-button', { id: 'open-trajectory', secondary: '' }, 'Open trajectory');
-    traj.addEventListener('click', () => vscode.postMessage({ type: 'openTrajectory' }));
+    traj.addEventListener('click', () => vscode.post({ type: 'openTrajectory' }));
     actions.append(traj);
   }
   if (busy) actions.append(el('vscode-progress-ring', { class: 'busy' }), el('span', { class: 'muted' }, busy));
@@ -121,18 +107,17 @@ function render(s: VerificationState, busy: string | null): void {
   app.replaceChildren(header, ...(error ? [error] : []), el('h2', {}, checksTitle), checks, rubric, timing);
 }
 
-let state: VerificationState | undefined = vscode.getState() as VerificationState | undefined;
+let state: VerificationState | undefined;
 let busy: string | null = null;
+const vscode = connect<HostMessage, WebviewMessage>(
+  (m) => {
+    if (m.type === 'state') {
+      state = m.state;
+      vscode.save(state);
+    } else if (m.type === 'busy') busy = m.message;
+    if (state) render(state, busy);
+  },
+  (m) => m.type === 'state',
+);
+state = vscode.saved<VerificationState>();
 if (state) render(state, busy);
-window.addEventListener('message', (ev: MessageEvent<HostMessage>) => {
-  const m = ev.data;
-  if (m?.type === 'state') {
-    state = m.state;
-    vscode.setState(state);
-  } else if (m?.type === 'busy') busy = m.message;
-  if (state) render(state, busy);
-});
-// Ask for the state until it arrives: a message sent while the view was still being wired up is
-// not lost for good.
-vscode.postMessage({ type: 'ready' });
-const retry = setInterval(() => (state ? clearInterval(retry) : vscode.postMessage({ type: 'ready' })), 1000);

@@ -1,10 +1,9 @@
 /** `clawgym compare`: per-task regressions and gains between two runs. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { compareRuns, formatComparisonText } from '../../core/runs/compare.js';
+import { compareRunFolders, formatComparisonText } from '../../core/runs/compare.js';
 import { unitInterval } from '../options.js';
 import { printJson, useColor } from '../output.js';
-import { reportFor } from './report.js';
 
 export function registerCompare(program: Command): void {
   program
@@ -15,7 +14,7 @@ export function registerCompare(program: Command): void {
     .option('--threshold <x>', 'ignore reward changes up to this (0–1)', unitInterval, 0)
     .option('--json')
     .action((a: string, b: string, o) => {
-      const cmp = compareRuns(reportFor(resolve(a)), reportFor(resolve(b)), { threshold: o.threshold });
+      const cmp = compareRunFolders(resolve(a), resolve(b), { threshold: o.threshold });
       if (o.json) printJson(cmp);
       else process.stdout.write(`${formatComparisonText(cmp, { color: useColor() })}\n`);
     });

@@ -5,7 +5,8 @@
  */
 import pc from 'picocolors';
 import { z } from 'zod';
-import { alignColumns, formatPercent, formatReward, terminalSafe, type Report, type ReportTask } from './report.js';
+import { readRunFolder } from './folder.js';
+import { alignColumns, buildReport, formatPercent, formatReward, terminalSafe, type Report, type ReportTask } from './report.js';
 
 const Rate = z.number().min(0).max(1).nullable();
 const Delta = z.number().nullable();
@@ -48,7 +49,7 @@ export const Comparison = z.object({
 export type Comparison = z.infer<typeof Comparison>;
 
 // Float noise (0.1 + 0.2 − 0.3) must not turn an unchanged task into a gain at threshold 0.
-const EPS = 1e-9;
+export const EPS = 1e-9;
 
 function present(r: Report): Map<string, ReportTask> {
   return new Map(r.tasks.filter((t) => t.attempts > 0).map((t) => [t.id, t]));
@@ -118,11 +119,21 @@ export function compareRuns(a: Report, b: Report, opts: { threshold?: number } =
   };
 }
 
+/** Compare two run folders from their results (what `clawgym compare` and the editor's compare view show). */
+export function compareRunFolders(a: string, b: string, opts: { threshold?: number } = {}): Comparison {
+  const report = (dir: string): Report => {
+    const run = readRunFolder(dir);
+    return buildReport(run.manifest, run.results);
+  };
+  return compareRuns(report(a), report(b), opts);
+}
+
 // ---- terminal rendering ----
 
 const MAX_LISTED = 25;
 
-function signed(x: number | null, digits: number, suffix = ''): string {
+/** "+0.250", "-1.0 pp", "±0.000"; "—" for no value. */
+export function signed(x: number | null, digits: number, suffix = ''): string {
   if (x === null) return '—';
   const v = Math.abs(x) < 0.5 * 10 ** -digits ? 0 : x; // no "-0.000"
   return `${v > 0 ? '+' : v < 0 ? '-' : '±'}${Math.abs(v).toFixed(digits)}${suffix}`;
