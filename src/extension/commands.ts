@@ -1,5 +1,4 @@
 /** The `ClawGym:` commands. Each one that runs an agent or a verifier first checks Workspace Trust. */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -13,9 +12,12 @@ import type { ReviewStatus } from '../core/task/schema.js';
 import { VerifyResult } from '../core/verify/result.js';
 import { materializeFileSet } from '../core/workspace/copy.js';
 import type { VerificationState } from '../protocol/verification.js';
+import { runCli } from './cli-process.js';
 import { baseFolder, settings } from './config.js';
 import { verifyArgv, type CliLocation } from './model/cli.js';
-import type { ReviewFilter, TaskEntry } from './model/task-tree.js';
+import { isBroken, problemLabel, taskFileOf, type ReviewFilter, type TaskEntry } from './model/task-tree.js';
+import { taskSoundness } from './model/soundness.js';
+import { offerNativeConversion } from './authoring/authoring.js';
 import { verificationState } from './model/verification.js';
 import type { TaskIndex } from './task-index.js';
 import { runInTerminal, type RunStatus } from './terminal-run.js';
@@ -85,16 +87,36 @@ async function pickTask(index: TaskIndex, placeHolder: string, filter: (t: TaskE
 
 const taskOf = (node: unknown): TaskEntry | undefined => ((node as TaskTreeNode | undefined)?.kind === 'task' ? (node as Extract<TaskTreeNode, { kind: 'task' }>).task : undefined);
 
-function runCli(argv: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: baseFolder(), env: { ...process.env, ...env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (e) => resolve({ code: null, stdout, stderr: stderr + e.message }));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/**
+ * A task that does not load cannot run or be reviewed: say why (its first problem, with its
+ * position) and offer to open the file there. True when the task is broken.
+ */
+export function explainBroken(t: TaskEntry, what: string): boolean {
+  if (!isBroken(t)) return false;
+  const first = t.problems[0]!;
+  const more = t.problems.length > 1 ? ` (and ${t.problems.length - 1} more)` : '';
+  void vscode.window
+    .showErrorMessage(`ClawGym: ${t.id} cannot ${what}: its ${first.file.split('/').at(-1)} does not load — ${problemLabel(first)}${more}. Fix it and it comes back.`, 'Open at the Problem')
+    .then((c) => {
+      if (!c) return;
+      const at = new vscode.Position(Math.max(0, (first.line ?? 1) - 1), Math.max(0, (first.column ?? 1) - 1));
+      return vscode.window.showTextDocument(vscode.Uri.file(first.file), { selection: new vscode.Range(at, at) });
+    });
+  return true;
+}
+
+/** Accepting a task no sanity run vouches for asks first (modal), saying what is missing. */
+export async function confirmAccept(task: TaskEntry, index: TaskIndex): Promise<boolean> {
+  const v = taskSoundness(settings().runsDir, task, new Set(index.byId(task.id).map((t) => t.entry.source).filter((s) => s !== task.source)));
+  if (v.state === 'sound') return true;
+  const never = v.missing.length === 2;
+  const detail = never
+    ? `${task.id} was never run: no oracle or nop result says it is sound (the oracle must score 1, nop 0). Run both first (Run Agent on Task, or the Test Explorer's Oracle and Nop profiles), or accept it as it is.`
+    : v.state === 'unsound'
+      ? `${task.id} is unsound: ${v.reasons.join('; ')}.`
+      : `${task.id} is untested: ${v.reasons.join('; ')}.`;
+  const c = await vscode.window.showWarningMessage(never ? `Accept ${task.id}, which was never run?` : `Accept ${task.id}, which is ${v.state}?`, { modal: true, detail }, 'Accept Anyway');
+  return c === 'Accept Anyway';
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -130,9 +152,10 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
 
   const review = async (node: unknown, status: ReviewStatus) => {
     const task = taskOf(node) ?? (await pickTask(index, `Task to mark ${status}`, (t) => t.format === 'native'));
-    if (!task) return;
+    if (!task || explainBroken(task, `be marked ${status}`)) return;
     const file = reviewFileOf(task);
-    if (!file) return void vscode.window.showWarningMessage(`ClawGym: ${task.id} is a ${task.format} task; convert it to a native task (clawgym convert --to native) to review it.`);
+    if (!file) return void offerNativeConversion(task, 'a review decision is written into task.yaml, which its format does not have');
+    if (status === 'accepted' && !(await confirmAccept(task, index))) return;
     const seen = readFileSync(file, 'utf8');
     const notes = await vscode.window.showInputBox({
       title: `${status === 'accepted' ? 'Accept' : status === 'rejected' ? 'Reject' : 'Review'} ${task.id}`,
@@ -162,12 +185,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('clawgym.openTaskFile', async (node?: unknown) => {
       const t = taskOf(node) ?? (await pickTask(index, 'Task to open'));
       if (!t) return;
-      const f = t.format === 'native' ? join(t.source, 'task.yaml') : t.format === 'clawgym' ? join(t.source, 'data_entry.json') : t.format === 'harbor' ? join(t.source, 'instruction.md') : t.source;
-      await vscode.window.showTextDocument(vscode.Uri.file(existsSync(f) ? f : t.source), { preview: true });
+      // The file that defines the task in its own format: task.yaml, data_entry.json, task.toml, the .md.
+      const first = t.problems[0];
+      const f = first?.file ?? taskFileOf(t);
+      const at = first?.line ? new vscode.Position(first.line - 1, (first.column ?? 1) - 1) : undefined;
+      await vscode.window.showTextDocument(vscode.Uri.file(existsSync(f) ? f : t.source), { preview: true, ...(at ? { selection: new vscode.Range(at, at) } : {}) });
     }),
     reg('clawgym.openTaskWorkspace', async (node?: unknown) => {
       const t = taskOf(node) ?? (await pickTask(index, 'Task whose workspace to open'));
-      if (!t) return;
+      if (!t || explainBroken(t, 'open its workspace')) return;
       const task = index.get(t.key)?.task;
       if (!task) return;
       const s = settings();
@@ -213,7 +239,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('clawgym.runAgent', async (node?: unknown) => {
       if (!requireTrust()) return;
       const t = taskOf(node) ?? (await pickTask(index, 'Task to run an agent on'));
-      if (!t) return;
+      if (!t || explainBroken(t, 'run')) return;
       const s = settings();
       const agents = ['oracle', 'nop', 'command', 'claw'].sort((a, b) => (a === s.defaultAgent ? -1 : b === s.defaultAgent ? 1 : 0));
       const descr: Record<string, string> = {

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerAuthoring } from './authoring/authoring.js';
 import { API_KEY_SECRET, registerCommands, requireTrust } from './commands.js';
 import { settings } from './config.js';
 import { registerTaskLanguageClient, stopTaskLanguageClient } from './language-client.js';
@@ -105,6 +106,9 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+
+  // Authoring: New Task from Template, Duplicate Task, Add Check, Convert to Native Task.
+  context.subscriptions.push(...registerAuthoring({ context, index, log, cli }));
 
   context.subscriptions.push(registerTaskLanguageClient(context, log));
 

@@ -20,6 +20,8 @@ import { reviewFileOf, StaleFileError, writeReview } from '../core/task/review.j
 import type { ReviewStatus } from '../core/task/schema.js';
 import { hasSolution, type Task } from '../core/task/task.js';
 import { AGENT_KINDS, WebviewMessage, type AgentKind, type HostMessage, type PanelAgent, type ReviewDecision, type ReviewState } from '../protocol/review.js';
+import { offerNativeConversion } from './authoring/authoring.js';
+import { confirmAccept, explainBroken } from './commands.js';
 import { baseFolder, settings } from './config.js';
 import { latestRunsByKind, pinStatuses, queueStep, queueView, reviewQueue, reviewState, type ReviewInputs, type SelectedRun, type TaskChanges } from './model/review.js';
 import { listWorkspace, readNativeTask, readTaskRuns, taskChanges, type WorkspaceListing } from './model/review-data.js';
@@ -271,6 +273,7 @@ export class ReviewPanels implements vscode.Disposable {
     const { file, text } = p.snap;
     const id = p.entry.id;
     if (!file) return this.notice(p, 'error', `${id} is a ${p.entry.format} task; convert it to a native task to review it.`);
+    if (status === 'accepted' && !(await confirmAccept(p.entry, this.d.index))) return this.notice(p, 'info', `${id}: not accepted.`);
     p.writing = true;
     this.post(p, { type: 'busy', message: 'Saving…' });
     try {
@@ -370,6 +373,8 @@ export function registerReview(d: ReviewDeps): vscode.Disposable[] {
     await d.index.ready();
     panels.startSession();
     const fromTree = (node as { kind?: string; task?: TaskEntry } | undefined)?.kind === 'task' ? (node as { task: TaskEntry }).task : undefined;
+    if (fromTree && explainBroken(fromTree, 'be reviewed')) return;
+    if (fromTree && fromTree.format !== 'native') return void offerNativeConversion(fromTree, 'a review decision is written into task.yaml, which its format does not have');
     const first = fromTree ?? panels.queue()[0];
     if (!first) {
       const f = settings().reviewFilter;

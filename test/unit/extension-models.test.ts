@@ -108,7 +108,8 @@ test('verification state: rows keep text verbatim (escaping is the webview’s t
   const s = verificationState(verify, { kind: 'trial', runId: 'r', trialDir: '/r/trials/demo/1', agent: 'oracle', attempt: 1 }, resultLine);
   assert.equal(s.status, 'failed');
   assert.equal(s.score, '0.50');
-  assert.deepEqual(s.checks.map((c) => [c.id, c.state, c.score]), [['ok', 'passed', '1.00'], ['bad', 'failed', '0.00'], ['info', 'failed', '0.00'], ['crash', 'error', 'error']]);
+  // Not passed first (errors, then failures), each group in task order.
+  assert.deepEqual(s.checks.map((c) => [c.id, c.state, c.score]), [['crash', 'error', 'error'], ['bad', 'failed', '0.00'], ['info', 'failed', '0.00'], ['ok', 'passed', '1.00']]);
   assert.equal(s.checks[1]!.message, '<img src=x onerror=alert(1)>');
   assert.deepEqual(s.checks[1]!.details, [{ name: 'sub', score: '0.25' }]);
   assert.deepEqual(s.timings.map((t) => t.ms), [1, 11, 20, 32]);

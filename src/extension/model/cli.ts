@@ -47,3 +47,13 @@ export function verifyArgv(loc: CliLocation, taskSource: string, folder: string,
   return argv;
 }
 
+
+/** `clawgym convert --to native`: the task at `source` into `<out>/<id>`. */
+export function convertArgv(loc: CliLocation, source: string, out: string): string[] {
+  return [...cliArgv(loc), 'convert', source, '--to', 'native', '--out', out, '--json'];
+}
+
+/** `clawgym validate`, machine-readable. */
+export function validateArgv(loc: CliLocation, paths: readonly string[]): string[] {
+  return [...cliArgv(loc), 'validate', ...paths, '--json'];
+}

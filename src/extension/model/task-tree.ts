@@ -38,7 +38,10 @@ export interface ProblemView {
 
 export const isBroken = (t: Pick<TaskEntry, 'problems'>): boolean => t.problems.length > 0;
 
-/** The file a person edits to change the task: task.yaml, data_entry.json, task.toml, or the task file itself. */
+/**
+ * The file that defines the task in its own format — what "Open Task File" opens: task.yaml
+ * (native), data_entry.json (ClawGym), task.toml (Harbor), the task's .md (PinchBench) or .jsonl.
+ */
 export function taskFileOf(t: Pick<TaskEntry, 'format' | 'source'>): string {
   switch (t.format) {
     case 'native':

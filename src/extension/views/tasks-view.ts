@@ -132,8 +132,9 @@ export class TasksView implements vscode.TreeDataProvider<TaskTreeNode>, vscode.
     const t = node.task;
     const broken = isBroken(t);
     const item = new vscode.TreeItem(t.title || t.id, broken ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    // The same id whether the task loads or not: fixing it brings the row back in place.
-    item.id = `${this.mode}:task:${t.key}`;
+    // The same place whether the task loads or not (its key); the error node's own id, so that
+    // VS Code shows it expanded (a known id keeps its old collapsed state).
+    item.id = `${this.mode}:task:${t.key}${broken ? ':broken' : ''}`;
     const verdict = broken ? undefined : this.sound?.of(t.key);
     item.description = broken
       ? `${t.id} · ${t.problems.length} problem${t.problems.length === 1 ? '' : 's'}`
