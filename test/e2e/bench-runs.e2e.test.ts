@@ -115,6 +115,12 @@ describe('Run reports, run comparison and the bench workflow in VS Code (code-se
     });
   });
 
+  it('the palette offers the bench and compare commands', async () => {
+    await h.step('palette', async () => {
+      for (const title of ['Build Bench', 'Check Bench', 'Calibrate Bench', 'Compare Runs…', 'Open Run Report']) assert.ok(await h.wb.hasCommand(`ClawGym: ${title}`), title);
+    });
+  });
+
   it('Build Bench from the Bench view writes bench.yaml and shows its check', async () => {
     const benchYaml = join(ws.folder, 'bench', 'bench.yaml');
     const bench = await h.step('Build Bench from the Bench view title', async () => {
