@@ -13,6 +13,7 @@ import { registerTaskLanguageClient, stopTaskLanguageClient } from './language-c
 import type { CliLocation } from './model/cli.js';
 import { registerReview } from './review-panel.js';
 import { registerRunReports } from './run-reports.js';
+import { registerBench } from './bench/bench-workflow.js';
 import { RunsWatcher } from './runs-watcher.js';
 import { SoundnessState } from './soundness-state.js';
 import { TaskIndex } from './task-index.js';
@@ -87,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerTrajectoryDebugger(context, log, (id) => tests.trialOf(id)),
     // Run reports and run comparisons in webviews (Open Run Report, Compare Runs).
     ...registerRunReports({ extensionUri: context.extensionUri, log, runsView }),
+    // The Bench view's workflow: Build / Check / Calibrate Bench, bench check in the Problems panel.
+    ...registerBench({ extensionUri: context.extensionUri, index, benchView, log, cli, env, requireTrust }),
   );
   // Task review panels (ClawGym: Review Tasks); oracle / nop runs take the Run Agent on Task path.
   context.subscriptions.push(

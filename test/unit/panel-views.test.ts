@@ -3,8 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BenchCheck } from '../../src/core/bench/check.js';
 import { compareRunFolders } from '../../src/core/runs/compare.js';
 import type { ResultLine, RunManifest } from '../../src/core/runs/records.js';
+import { benchBuildArgv, benchProblems, benchSummary, buildProgress, poolRoots } from '../../src/extension/model/bench.js';
 import { compareState } from '../../src/extension/model/compare-view.js';
 import { STATIC_CSP, staticHtml } from '../../src/extension/model/static-html.js';
 import { CompareState, WebviewMessage as CompareMessage } from '../../src/protocol/compare.js';
@@ -74,4 +76,55 @@ test('compare view messages are validated: unknown sides and types are refused',
   assert.equal(CompareMessage.safeParse({ type: 'openTrial', side: 'c', taskId: 'x' }).success, false);
   assert.equal(CompareMessage.safeParse({ type: 'openTrial', side: 'a', taskId: '' }).success, false);
   assert.equal(CompareMessage.safeParse({ type: 'eval', code: '1' }).success, false);
+});
+
+test('bench check problems: a changed task at its hash in bench.yaml, a missing one at its path, an unloadable folder at its line:column', () => {
+  const manifestText = [
+    'schema_version: 1',
+    'name: bench',
+    'tasks:',
+    '  - id: alpha',
+    '    path: tasks/alpha',
+    '    hash: sha256:' + 'a'.repeat(64),
+    '  - id: beta',
+    '    path: tasks/beta',
+    '    hash: sha256:' + 'b'.repeat(64),
+    '',
+  ].join('\n');
+  const check: BenchCheck = {
+    bench: '/b',
+    manifest: '/b/bench.yaml',
+    ok: false,
+    tasks: 2,
+    unchanged: 0,
+    changed: [{ id: 'alpha', path: 'tasks/alpha', expected: 'sha256:' + 'a'.repeat(64), actual: 'sha256:' + 'c'.repeat(64), files: { expected: 3, actual: 4 } }],
+    missing: [{ id: 'beta', path: 'tasks/beta' }],
+    added: [
+      { id: 'gamma', path: 'tasks/gamma' },
+      { id: null, path: 'tasks/broken/task.yaml', problem: 'bad type', problems: [{ file: 'tasks/broken/task.yaml', line: 6, column: 13, message: 'bad type' }] },
+    ],
+  };
+  const p = benchProblems(check, manifestText);
+  assert.deepEqual(p.map((x) => [x.kind, x.file, x.line, x.column, x.severity, x.taskId]), [
+    ['changed', '/b/bench.yaml', 6, 11, 'error', 'alpha'],
+    ['missing', '/b/bench.yaml', 8, 11, 'error', 'beta'],
+    ['added', '/b/bench.yaml', 3, 1, 'warning', 'gamma'],
+    ['unloadable', '/b/tasks/broken/task.yaml', 6, 13, 'error', null],
+  ]);
+  assert.match(p[0]!.message, /alpha changed since the bench was built \(tasks\/alpha: 3 → 4 files/);
+  assert.deepEqual(benchSummary(check), { ok: false, label: 'differs from bench.yaml: 1 changed, 1 missing, 2 added; 0 of 2 unchanged' });
+  assert.deepEqual(benchSummary({ ...check, ok: true, unchanged: 2, changed: [], missing: [], added: [] }), { ok: true, label: 'matches bench.yaml: 2 of 2 tasks unchanged' });
+  // A manifest that is not YAML still places its problems (at the top).
+  assert.deepEqual(benchProblems(check, ': : [').slice(0, 2).map((x) => [x.line, x.column]), [[1, 1], [1, 1]]);
+});
+
+test('bench build: the command line, its progress lines, and a pool without the bench inside it', () => {
+  const loc = { cliPath: '', nodePath: 'node', bundledCli: '/x/cli.cjs' };
+  assert.deepEqual(benchBuildArgv(loc, { from: ['/w/tasks', '/w/tasks'], out: '/w/bench', require: 'accepted', sandbox: 'none', size: 5, concurrency: 2 }), [
+    'node', '/x/cli.cjs', 'bench', 'build', '--from', '/w/tasks', '--out', '/w/bench', '--require', 'accepted', '--size', '5', '--sandbox', 'none', '--concurrency', '2',
+  ]);
+  assert.deepEqual(buildProgress('nop run: 12 task(s)…'), { step: 'nop run', tasks: 12 });
+  assert.deepEqual(buildProgress('select: 3 task(s)…'), { step: 'select', tasks: 3 });
+  assert.equal(buildProgress('warning: something'), undefined);
+  assert.deepEqual(poolRoots(['/w/tasks', '/w/bench', '/w/bench/tasks', '/w/bench2'], '/w/bench'), ['/w/tasks', '/w/bench2']);
 });

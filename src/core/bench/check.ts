@@ -21,7 +21,15 @@ export const BenchCheck = z.object({
   changed: z.array(z.object({ id: z.string(), path: z.string(), expected: z.string(), actual: z.string(), files: z.object({ expected: z.number().int(), actual: z.number().int() }) })),
   missing: z.array(z.object({ id: z.string(), path: z.string() })),
   /** id null: a folder that does not load as a task (the problem says why). */
-  added: z.array(z.object({ id: z.string().nullable(), path: z.string(), problem: z.string().optional() })),
+  added: z.array(
+    z.object({
+      id: z.string().nullable(),
+      path: z.string(),
+      problem: z.string().optional(),
+      /** Every problem of a folder that does not load, with its place (file relative to the bench; line and column 1-based). */
+      problems: z.array(z.object({ file: z.string(), line: z.number().int(), column: z.number().int(), message: z.string() })).optional(),
+    }),
+  ),
 });
 export type BenchCheck = z.infer<typeof BenchCheck>;
 
@@ -57,7 +65,12 @@ export async function checkBench(dirArg: string): Promise<BenchCheck> {
   for (const e of errors) {
     if (isKnown(e.file)) continue;
     const more = e.problems.length - 1;
-    result.added.push({ id: null, path: benchPath(dir, e.file), problem: `${e.problems[0]?.message ?? 'does not load'}${more > 0 ? ` (+${more} more problem${more === 1 ? '' : 's'})` : ''}` });
+    result.added.push({
+      id: null,
+      path: benchPath(dir, e.file),
+      problem: `${e.problems[0]?.message ?? 'does not load'}${more > 0 ? ` (+${more} more problem${more === 1 ? '' : 's'})` : ''}`,
+      problems: e.problems.map((p) => ({ file: benchPath(dir, p.file), line: p.line ?? 1, column: p.column ?? 1, message: p.message })),
+    });
   }
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   result.changed.sort(byPath);

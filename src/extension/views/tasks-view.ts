@@ -29,7 +29,14 @@ export type TaskTreeNode =
   | { kind: 'pool'; pool: PoolNode }
   | { kind: 'category'; cat: CategoryNode }
   | { kind: 'task'; task: TaskEntry }
-  | { kind: 'problem'; task: TaskEntry; problem: ProblemView; index: number };
+  | { kind: 'problem'; task: TaskEntry; problem: ProblemView; index: number }
+  /** Rows another module puts above the pools (the Bench view's built bench and its check). */
+  | { kind: 'extra'; node: ExtraNode };
+
+export interface ExtraNode {
+  item(): vscode.TreeItem;
+  children(): ExtraNode[];
+}
 
 const REVIEW_ICON: Record<TaskEntry['review'], vscode.ThemeIcon> = {
   pending: new vscode.ThemeIcon('circle-large-outline'),
@@ -59,7 +66,15 @@ export class TasksView implements vscode.TreeDataProvider<TaskTreeNode>, vscode.
     this.subs = [index.onDidChange(() => this.changed.fire()), ...(sound ? [sound.onDidChange(() => this.changed.fire())] : [])];
   }
 
+  private header: () => ExtraNode[] = () => [];
+
   refresh(): void {
+    this.changed.fire();
+  }
+
+  /** Rows shown above the pools; `refresh()` when they change. */
+  setHeader(header: () => ExtraNode[]): void {
+    this.header = header;
     this.changed.fire();
   }
 
@@ -72,8 +87,10 @@ export class TasksView implements vscode.TreeDataProvider<TaskTreeNode>, vscode.
       await this.index.ready();
       // The Bench holds accepted tasks that load; the Tasks view keeps broken ones in place.
       const entries = this.mode === 'bench' ? this.index.entries() : this.index.allEntries();
-      return buildTaskTree(entries, this.index.taskRoots, this.filter()).map((pool) => ({ kind: 'pool', pool }));
+      const extra = this.header().map((n): TaskTreeNode => ({ kind: 'extra', node: n }));
+      return [...extra, ...buildTaskTree(entries, this.index.taskRoots, this.filter()).map((pool): TaskTreeNode => ({ kind: 'pool', pool }))];
     }
+    if (node.kind === 'extra') return node.node.children().map((n) => ({ kind: 'extra', node: n }));
     if (node.kind === 'pool') return node.pool.categories.map((cat) => ({ kind: 'category', cat }));
     if (node.kind === 'category') return node.cat.tasks.map((task) => ({ kind: 'task', task }));
     if (node.kind === 'task') return node.task.problems.map((problem, index) => ({ kind: 'problem', task: node.task, problem, index }));
@@ -85,6 +102,7 @@ export class TasksView implements vscode.TreeDataProvider<TaskTreeNode>, vscode.
   }
 
   getTreeItem(node: TaskTreeNode): vscode.TreeItem {
+    if (node.kind === 'extra') return node.node.item();
     if (node.kind === 'pool') {
       const item = new vscode.TreeItem(node.pool.name, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `${this.mode}:pool:${node.pool.key}`;
