@@ -7,7 +7,6 @@
  * Bench view; Calibrate Bench computes core's calibration from reference runs and opens its HTML
  * report in a static webview.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -18,6 +17,7 @@ import { checkBench, type BenchCheck } from '../../core/bench/check.js';
 import { BENCH_FILE, readManifest } from '../../core/bench/manifest.js';
 import { errorMessage } from '../../core/errors.js';
 import { readRunFolder } from '../../core/runs/folder.js';
+import { runCli } from '../cli-process.js';
 import { baseFolder, settings } from '../config.js';
 import { benchBuildArgv, benchProblems, benchSummary, buildProgress, manifestProblem, poolRoots, type BenchProblem } from '../model/bench.js';
 import type { CliLocation } from '../model/cli.js';
@@ -192,32 +192,24 @@ export class BenchWorkflow implements vscode.Disposable {
     const env = await this.d.env();
     const r = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `ClawGym: building the bench in ${rel(out)}`, cancellable: true },
-      (progress, token) =>
-        new Promise<{ code: number | null; stdout: string; stderr: string; cancelled: boolean }>((done) => {
-          const child = spawn(argv[0]!, argv.slice(1), { cwd: baseFolder(), env: { ...process.env, ...env, NO_COLOR: '1' } });
-          let stdout = '';
-          let stderr = '';
-          let partial = '';
-          let cancelled = false;
-          token.onCancellationRequested(() => {
-            cancelled = true;
-            // Like Ctrl-C in a terminal: the build stops its runs and can be resumed.
-            child.kill('SIGINT');
-          });
-          child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-          child.stderr.setEncoding('utf8').on('data', (t: string) => {
-            stderr += t;
-            const lines = (partial + t).split('\n');
-            partial = lines.pop() ?? '';
-            for (const line of lines) {
+      async (progress, token) => {
+        const abort = new AbortController();
+        // Like Ctrl-C in a terminal: the build stops its runs and can be resumed.
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          const res = await runCli(argv, env, {
+            signal: abort.signal,
+            onStderrLine: (line) => {
               this.d.log.info(`bench build: ${line}`);
               const step = buildProgress(line);
               if (step) progress.report({ message: `${step.step}: ${step.tasks} task(s)…` });
-            }
+            },
           });
-          child.on('error', (e) => done({ code: null, stdout, stderr: stderr + e.message, cancelled }));
-          child.on('close', (code) => done({ code, stdout, stderr, cancelled }));
-        }),
+          return { ...res, cancelled: abort.signal.aborted };
+        } finally {
+          sub.dispose();
+        }
+      },
     );
     for (const line of r.stdout.trim().split('\n').filter(Boolean)) this.d.log.info(`bench build: ${line}`);
     if (r.cancelled) {
