@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
+import { parse } from 'yaml';
 import { ROOT } from '../helpers.ts';
 import { diffFolders } from './files.ts';
 import { checkCount, makeTestWorkspace, XSS_TASK, XSS_TEXT, type TestWorkspace } from './fixture.ts';
@@ -84,15 +85,16 @@ describe('ClawGym extension in VS Code (code-server)', { concurrency: 1 }, () =>
     if (ws) rmSync(ws.folder, { recursive: true, force: true });
   });
 
-  it('(a) the Tasks view lists the bundled examples and the extra task', async () => {
+  it('(a) the Tasks view lists the bundled examples and the extra task, by title', async () => {
     await h.step('tasks-view', async () => {
       await h.wb.openViewContainer('ClawGym');
       for (const view of ['Bench', 'Runs']) await h.wb.viewPane(view);
       const tasks = await h.wb.viewPane('Tasks');
-      const wanted = [...ws.exampleIds, XSS_TASK];
+      // Rows are labelled with the task's title (its id is in the description).
+      const wanted = [...ws.exampleIds, XSS_TASK].map((id) => (parse(readFileSync(join(ws.tasksDir, id, 'task.yaml'), 'utf8')) as { title: string }).title);
       // No row is expanded by hand: pools and categories start expanded.
-      const seen = await h.wb.treeLabels(tasks, (s) => wanted.every((id) => s.has(id)));
-      assert.deepEqual(wanted.filter((id) => !seen.has(id)), [], `task ids missing from the Tasks view; seen: ${[...seen.keys()].join(', ')}`);
+      const seen = await h.wb.treeLabels(tasks, (s) => wanted.every((t) => s.has(t)));
+      assert.deepEqual(wanted.filter((t) => !seen.has(t)), [], `task titles missing from the Tasks view; seen: ${[...seen.keys()].join(', ')}`);
       assert.ok(seen.has('tasks'), 'the pool (task root folder "tasks") is a row');
       assert.ok(seen.has('Harness Probes'), "xss-probe's category is a row");
       await h.wb.screenshot('a-tasks-view');
