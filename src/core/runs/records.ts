@@ -29,8 +29,17 @@ export const ResultLine = z.object({
   agent: z.string(),
   /** How the agent process ended. */
   agent_exit: z
-    .object({ code: z.number().nullable(), signal: z.string().nullable(), timed_out: z.boolean(), end_reason: z.string().optional() })
+    .object({
+      code: z.number().nullable(),
+      signal: z.string().nullable(),
+      timed_out: z.boolean(),
+      end_reason: z.string().optional(),
+      /** The kernel's OOM killer killed one of its processes (the sandbox's memory limit). */
+      oom_killed: z.boolean().optional(),
+    })
     .nullable(),
+  /** The agent program's version where it has its own (OpenClaw's). */
+  agent_version: z.string().optional(),
   /** Code and rubric parts of the reward; rubric null when not judged. */
   code_score: z.number().nullable(),
   rubric_score: z.number().nullable(),
@@ -70,6 +79,8 @@ export const RunManifest = z.object({
   timeout_multiplier: z.number().positive(),
   sandbox: z.enum(['bwrap', 'none']),
   harness_retries: z.number().int().min(0),
+  /** `--memory-mb` / `--max-processes`: over each task's own `limits`. */
+  limits: z.object({ memory_mb: z.number().int().positive().optional(), max_processes: z.number().int().positive().optional() }).optional(),
   versions: z.record(z.string(), z.string()),
 });
 export type RunManifest = z.infer<typeof RunManifest>;
