@@ -260,6 +260,11 @@ export class SandboxCgroup {
    */
   async remove(): Promise<void> {
     if (this.removed) return;
+    // Usually gone at once: then no timer (callers resolve in the same turn as the sandbox's end).
+    if (!this.tryRemove()) {
+      this.removed = true;
+      return;
+    }
     for (let i = 0; i < 50; i++) {
       const left = this.tryRemove();
       if (!left) break;
