@@ -16,7 +16,8 @@
  */
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { HarnessError, SandboxUnavailableError } from '../errors.js';
 import { TASK_ENVIRONMENT } from '../task/task-environment.js';
 import { cgroupJoinPrefix, rlimitsFor, SandboxCgroup, type Rlimits } from './cgroup.js';
@@ -360,6 +361,21 @@ interface SpawnOptions {
   env?: Record<string, string>;
   onOutput?: SandboxRequest['onOutput'];
   signal?: AbortSignal;
+}
+
+/** Can `owner` reach `dir` by its path (every existing ancestor traversable by it)? */
+export function reachableBy(owner: { uid: number; gid: number }, dir: string): boolean {
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    let st;
+    try {
+      st = statSync(d);
+    } catch {
+      return false;
+    }
+    const x = st.uid === owner.uid ? st.mode & 0o100 : st.gid === owner.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!x) return false;
+    if (d === dirname(d)) return true;
+  }
 }
 
 /**

