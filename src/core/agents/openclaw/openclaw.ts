@@ -176,7 +176,9 @@ export function openclawAgent(o: OpenclawOptions = {}): Agent {
         throw new UsageError(`OpenClaw rejected its config${issues ? `: ${issues}` : ''} (${out.error?.message})`);
       }
       const calls = readCalls(ctx.files.calls);
-      if (!calls.some((c) => !c.error)) {
+      // Killed at the timeout before its first call: the timeout is the reason (agent_exit says so).
+      const killedEarly = r.timedOut && calls.length === 0;
+      if (!killedEarly && !calls.some((c) => !c.error)) {
         const failed = calls.filter((c) => c.error);
         const why = failed.length
           ? `${failed.length} model call(s), none answered; last: ${failed.at(-1)!.error!.message ?? 'no message'}`
