@@ -20,7 +20,7 @@ import { verifyWorkspace } from '../verify/verify.js';
 import { materializeWorkspace, type Owner } from '../workspace/copy.js';
 import { EventLog } from '../trace/events.js';
 import { agentFiles, trialDirOf, trialFile } from './folder.js';
-import type { ResultLine } from './records.js';
+import { agentCrash, type ResultLine } from './records.js';
 
 export interface TrialOptions {
   task: Task;
@@ -119,6 +119,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   const [agentUsage, judgeUsage] = await Promise.all([sumCallLog(files.calls), sumCallLog(trialFile(workDir, 'judgeCalls'))]);
   if (scratchRoot) await moveInto(scratchRoot, trialDir);
   if (result.error_kind === 'harness') throw new ClawgymError('harness', result.error ?? 'harness error');
+  const exit = { code: outcome.exitCode, signal: outcome.signal, timed_out: outcome.timedOut, ...(outcome.endReason ? { end_reason: outcome.endReason } : {}) };
   return {
     task_id: spec.id,
     attempt,
@@ -128,7 +129,8 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
     error_kind: result.error_kind,
     category: spec.category ?? null,
     agent: agent.name,
-    agent_exit: { code: outcome.exitCode, signal: outcome.signal, timed_out: outcome.timedOut, ...(outcome.endReason ? { end_reason: outcome.endReason } : {}) },
+    agent_exit: exit,
+    agent_crash: agentCrash(exit),
     code_score: result.code.score,
     rubric_score: result.rubric.score,
     timings: { setup_ms: t1 - t0, agent_ms: t2 - t1, verify_ms: t3 - t2, total_ms: t3 - t0 },
