@@ -82,6 +82,7 @@ function render(s: VerificationState, busy: string | null): void {
     actions,
   );
   const error = s.error ? el('p', { id: 'error', class: 'error-box' }, s.error) : null;
+  const crash = s.agentCrash ? el('p', { id: 'agent-crash', class: 'error-box' }, `The agent crashed (${s.agentCrash}). The score is what the verifier found in the workspace it left.`) : null;
   const checks = el('div', { id: 'checks' }, ...s.checks.map(renderCheck));
   const r = s.rubric;
   const rubric = el(
@@ -107,7 +108,7 @@ function render(s: VerificationState, busy: string | null): void {
     s.agentExit ? el('p', { class: 'muted' }, `agent: ${s.agentExit}`) : null,
     el('p', { class: 'muted' }, `verified ${s.verifiedAt}`),
   );
-  app.replaceChildren(header, ...(error ? [error] : []), el('h2', {}, `Checks (${s.checks.length})`), checks, rubric, timing);
+  app.replaceChildren(header, ...(crash ? [crash] : []), ...(error ? [error] : []), el('h2', {}, `Checks (${s.checks.length})`), checks, rubric, timing);
 }
 
 let state: VerificationState | undefined = vscode.getState() as VerificationState | undefined;

@@ -20,7 +20,7 @@ import { verifyWorkspace } from '../verify/verify.js';
 import { materializeWorkspace, type Owner } from '../workspace/copy.js';
 import { EventLog } from '../trace/events.js';
 import { agentFiles, trialDirOf, trialFile } from './folder.js';
-import type { ResultLine } from './records.js';
+import { agentCrash, type ResultLine } from './records.js';
 
 export interface TrialOptions {
   task: Task;
@@ -122,6 +122,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   const [agentUsage, judgeUsage] = await Promise.all([sumCallLog(files.calls), sumCallLog(trialFile(workDir, 'judgeCalls'))]);
   if (scratchRoot) await moveInto(scratchRoot, trialDir);
   if (result.error_kind === 'harness') throw new ClawgymError('harness', result.error ?? 'harness error');
+  const exit = { code: outcome.exitCode, signal: outcome.signal, timed_out: outcome.timedOut, ...(outcome.endReason ? { end_reason: outcome.endReason } : {}), ...(outcome.oomKilled ? { oom_killed: true } : {}) };
   return {
     task_id: spec.id,
     attempt,
@@ -131,7 +132,8 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
     error_kind: result.error_kind,
     category: spec.category ?? null,
     agent: agent.name,
-    agent_exit: { code: outcome.exitCode, signal: outcome.signal, timed_out: outcome.timedOut, ...(outcome.endReason ? { end_reason: outcome.endReason } : {}), ...(outcome.oomKilled ? { oom_killed: true } : {}) },
+    agent_exit: exit,
+    agent_crash: agentCrash(exit),
     ...(outcome.version ? { agent_version: outcome.version } : {}),
     code_score: result.code.score,
     rubric_score: result.rubric.score,
