@@ -7,10 +7,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { findOpenclaw, OPENCLAW_VERSION } from '../core/agents/openclaw/install.js';
 import { newRunId, readTrialVerify, trialFile } from '../core/runs/folder.js';
+import { shellLine } from '../core/shell.js';
 import { ResultLine } from '../core/runs/records.js';
 import { baseFolder, settings } from './config.js';
-import { runArgv, type CliLocation } from './model/cli.js';
+import { runArgv, setupOpenclawArgv, type CliLocation } from './model/cli.js';
 import { buildTaskTree, type TaskEntry } from './model/task-tree.js';
 import { failingChecks } from './model/verification.js';
 import type { TaskIndex } from './task-index.js';
@@ -44,6 +46,7 @@ export class TaskTests implements vscode.Disposable {
     profile('Oracle', 'oracle', true);
     profile('Nop', 'nop', false);
     profile('Agent', 'agent', false);
+    profile('OpenClaw', 'openclaw', false);
     this.sub = d.index.onDidChange(() => this.rebuild());
     this.rebuild();
   }
@@ -95,6 +98,7 @@ export class TaskTests implements vscode.Disposable {
       if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'clawgym.model');
       return;
     }
+    if (agent === 'openclaw' && !(await this.openclawReady(s.model))) return;
     const items = this.leaves(req);
     const run = this.controller.createTestRun(req, `ClawGym ${agent}`, true);
     for (const i of items) run.enqueued(i);
@@ -115,6 +119,25 @@ export class TaskTests implements vscode.Disposable {
       run.end();
       this.d.onRunFinished();
     }
+  }
+
+  /** OpenClaw needs `clawgym setup openclaw` once and a model: offer the setup (in a terminal) when it is missing. */
+  private async openclawReady(model: string): Promise<boolean> {
+    if (!findOpenclaw()) {
+      const pick = await vscode.window.showInformationMessage(`ClawGym: OpenClaw ${OPENCLAW_VERSION} is not installed (from npm, ~1 GB, once).`, 'Set Up OpenClaw');
+      if (pick) {
+        const t = vscode.window.createTerminal({ name: 'ClawGym: setup openclaw' });
+        t.show();
+        t.sendText(shellLine(setupOpenclawArgv(this.d.cli())));
+      }
+      return false;
+    }
+    if (!model) {
+      const open = await vscode.window.showWarningMessage('ClawGym: the OpenClaw profile needs clawgym.model (the model behind the recording proxy).', 'Open Settings');
+      if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'clawgym.model');
+      return false;
+    }
+    return true;
   }
 
   private async runBatch(run: vscode.TestRun, items: vscode.TestItem[], agent: string, token: vscode.CancellationToken): Promise<void> {
