@@ -136,6 +136,10 @@ function readOr(file: string, fallback = ''): string {
 export function cgroupSupport(): CgroupSupport {
   if (support) return support;
   if (process.env.CLAWGYM_CGROUP === '0') return (support = { memory: null, pids: null, why: 'CLAWGYM_CGROUP=0 turns sandbox cgroups off' });
+  // As root the sandbox joins its cgroup first, then drops to the sandbox uid with setpriv.
+  if (process.getuid?.() === 0 && !['/usr/bin/setpriv', '/bin/setpriv'].some((f) => existsSync(f))) {
+    return (support = { memory: null, pids: null, why: 'setpriv is missing (apt-get install -y util-linux)' });
+  }
   const mounts = cgroupMounts();
   const own = ownCgroups();
   const mem = findController('memory', mounts, own);
