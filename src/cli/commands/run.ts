@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { AGENT_NAMES, INSTRUCTION_VIA, type AgentSpec } from '../../core/agents/spec.js';
+import { AGENT_NAMES, INSTRUCTION_VIA, TOOL_PROFILES, type AgentSpec } from '../../core/agents/spec.js';
 import { UsageError, type TaskLoadError } from '../../core/errors.js';
 import { runPaths } from '../../core/runs/folder.js';
 import { buildReport, formatReportText } from '../../core/runs/report.js';
@@ -38,6 +38,7 @@ function agentFromFlags(o: Record<string, unknown>): AgentSpec {
     stream: o.stream === false ? false : undefined,
     trajectory: str('trajectory') ? resolve(str('trajectory')!) : undefined,
     record: o.record ? true : undefined,
+    tools: str('tools') as AgentSpec['tools'],
   };
 }
 
@@ -55,6 +56,7 @@ export function registerRun(program: Command): void {
     .option('--max-steps <n>', 'for --agent claw: model calls at most (default 50)', positiveInt)
     .option('--max-tokens <n>', 'for --agent claw: prompt + completion tokens over a trial at most', positiveInt)
     .option('--no-stream', 'for --agent claw: non-streaming model calls')
+    .addOption(new Option('--tools <profile>', "for --agent claw: the tools offered to the model: coding (OpenClaw's coding profile, the default) or openclaw-2026.9.6 (OpenClaw 2026.9.6's: edit with edits[], apply_patch, ls…)").choices([...TOOL_PROFILES]))
     .option('--trajectory <file>', 'for --agent replay: the trajectory.json whose tool calls to re-execute')
     .option('--record', "for --agent command: record the agent's model calls through a per-trial proxy (upstream: --base-url, OPENAI_BASE_URL or the config file) into trajectory.json and llm/calls.jsonl; the agent gets OPENAI_BASE_URL");
   addJudgeOptions(cmd)

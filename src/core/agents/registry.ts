@@ -21,7 +21,7 @@ export function createAgent(specIn: AgentSpec): Agent {
     case 'command':
       return commandAgent(spec.command ?? '', spec.instruction_via, spec.record ? { baseUrl: spec.base_url, configPath: spec.config } : undefined);
     case 'claw':
-      return clawAgent({ model: spec.model, baseUrl: spec.base_url, configPath: spec.config, maxSteps: spec.max_steps, maxTokens: spec.max_tokens, stream: spec.stream });
+      return clawAgent({ model: spec.model, baseUrl: spec.base_url, configPath: spec.config, maxSteps: spec.max_steps, maxTokens: spec.max_tokens, stream: spec.stream, toolProfile: spec.tools });
     case 'replay':
       if (!spec.trajectory) throw new UsageError('--agent replay needs --trajectory <trajectory.json>');
       return replayAgent(resolve(spec.trajectory));
