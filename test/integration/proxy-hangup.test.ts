@@ -111,12 +111,13 @@ test('a client that hangs up before finish_reason: the call is cancelled upstrea
   try {
     await hangUpAfter(base, 'early', /The answer /);
     await recorded(join(dir, 'early', 'calls.jsonl'));
+    // Wait for the cancellation before the upstream may go on: released, it could finish first.
+    for (let i = 0; i < 400 && !up.closedEarly(); i++) await new Promise((r) => setTimeout(r, 50));
   } finally {
     up.release();
     await proxy.close();
     up.server.close();
   }
-  for (let i = 0; i < 400 && !up.closedEarly(); i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal(up.closedEarly(), true, 'a half answer should cancel the upstream call');
   const [call] = readFileSync(join(dir, 'early', 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.match(call.error.message, /stream broke off/);

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import type { Check } from '../../task/schema.js';
+import type { Mutant, Rule } from '../../task/solutions.js';
 import type { Persona } from '../personas.js';
 import type { Rng } from '../../rng.js';
 
@@ -20,6 +21,8 @@ export const BENCH_CATEGORIES = [
   'Software Dev',
 ] as const;
 export type BenchCategory = (typeof BENCH_CATEGORIES)[number];
+
+export type { Mutant, Rule } from '../../task/solutions.js';
 
 export type Difficulty = 1 | 2 | 3 | 4 | 5;
 
@@ -45,6 +48,18 @@ export interface FamilyOutput {
    * gets weight 0: it is reported, not scored.
    */
   checks: CheckInput[];
+  /**
+   * Every rule the instruction states, each one the data exercises (an item whose answer changes
+   * if the rule is ignored). Required of every family (the mutants test lists the few still
+   * without in MUTANTS_PENDING).
+   */
+  rules?: Rule[];
+  /**
+   * Wrong solutions (each ignores one rule — at least one per rule — or takes an easy shortcut:
+   * they must score < 1) and acceptable variants (at least one: they must score exactly 1).
+   * Written to solution/mutants.json and solution/mutants/<id>.sh.
+   */
+  mutants?: Mutant[];
   /** Atomic operations from the taxonomy (../shared/reference/clawgym-taxonomy/operations.json). */
   operations?: string[];
   tags?: string[];
@@ -59,6 +74,11 @@ export interface Family {
   subcategory: string;
   /** One line: what the tasks of this family ask for. */
   summary: string;
+  /**
+   * The difficulties a pool draws this family's tasks from (one picked uniformly, so repeats
+   * weight it); default 1–5. Composed families lean harder (see the README's difficulty mix).
+   */
+  difficultyMix?: readonly Difficulty[];
   generate(ctx: FamilyContext): FamilyOutput;
 }
 

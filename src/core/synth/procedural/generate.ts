@@ -11,6 +11,7 @@ import pLimit from 'p-limit';
 import { ClawgymError , UsageError } from '../../errors.js';
 import { taskYaml } from '../../task/save.js';
 import { TaskSpec } from '../../task/schema.js';
+import { TaskMutants, writeMutants } from '../../task/solutions.js';
 import type { Persona } from '../personas.js';
 import { mix32, Rng } from '../../rng.js';
 import type { Difficulty, Family } from './family.js';
@@ -34,13 +35,23 @@ export interface GeneratedPoolStats {
   byFamily: Record<string, number>;
 }
 
+export interface ProceduralTask {
+  spec: TaskSpec;
+  workspace: Record<string, string>;
+  /** The oracle's solve.sh. */
+  solution: string;
+  /** The stated rules and the mutant solutions (both empty for a family without them yet). */
+  mutants: TaskMutants;
+  family: Family;
+}
+
 /** The task at index i: a pure function of (seed, i, families, personas). */
-export function proceduralTask(i: number, o: Pick<ProceduralOptions, 'seed' | 'personas' | 'families' | 'difficulties'>): { spec: TaskSpec; workspace: Record<string, string>; solution: string; family: Family } {
+export function proceduralTask(i: number, o: Pick<ProceduralOptions, 'seed' | 'personas' | 'families' | 'difficulties'>): ProceduralTask {
   const families = o.families ?? FAMILIES;
   const family = families[i % families.length]!;
   const taskSeed = mix32(o.seed >>> 0, i);
   const rng = new Rng(taskSeed);
-  const difficulty = rng.pick(o.difficulties ?? ([1, 2, 3, 4, 5] as const));
+  const difficulty = rng.pick(o.difficulties ?? family.difficultyMix ?? ([1, 2, 3, 4, 5] as const));
   const persona = rng.pick(o.personas);
   const out = family.generate({ rng: rng.fork(1), difficulty, persona });
   const id = `${family.id}-s${o.seed >>> 0}-${String(i).padStart(6, '0')}`;
@@ -60,10 +71,15 @@ export function proceduralTask(i: number, o: Pick<ProceduralOptions, 'seed' | 'p
   if (!parsed.success) {
     throw new ClawgymError('task', `family ${family.id} made an invalid task (index ${i}): ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
   }
-  return { spec: parsed.data, workspace: out.workspace, solution: out.solution, family };
+  const mutants = TaskMutants.safeParse({ rules: out.rules ?? [], mutants: out.mutants ?? [] });
+  if (!mutants.success) {
+    throw new ClawgymError('task', `family ${family.id} made invalid mutants (index ${i}): ${mutants.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+  }
+  return { spec: parsed.data, workspace: out.workspace, solution: out.solution, mutants: mutants.data, family };
 }
 
-async function writeTaskFolder(dir: string, t: ReturnType<typeof proceduralTask>): Promise<void> {
+/** Write one task as a native folder, through a staging folder and a rename (a crash leaves no half task). */
+export async function writeTaskFolder(dir: string, t: ProceduralTask): Promise<void> {
   const stage = `${dir}.partial`;
   await rm(stage, { recursive: true, force: true });
   for (const [rel, content] of Object.entries(t.workspace)) {
@@ -75,6 +91,7 @@ async function writeTaskFolder(dir: string, t: ReturnType<typeof proceduralTask>
   await mkdir(join(stage, 'solution'), { recursive: true });
   await writeFile(join(stage, 'solution', 'solve.sh'), t.solution);
   await chmod(join(stage, 'solution', 'solve.sh'), 0o755);
+  await writeMutants(join(stage, 'solution'), t.mutants);
   await writeFile(join(stage, 'task.yaml'), taskYaml(t.spec));
   await rename(stage, dir);
 }

@@ -1,8 +1,12 @@
 /** Analysis & Reasoning: read out an A/B(/n) experiment from assignment and conversion logs. */
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
+import { pad2 } from './calendar.js';
 import { cmp } from './common.js';
-import { csvText, pad2, pySolve, q, say } from './common-a.js';
+import { csvText } from './csv.js';
+import { q } from './json-path.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const EXPERIMENTS = ['checkout-button-color', 'pricing-page-v2', 'onboarding-checklist', 'free-trial-length', 'signup-form-fields', 'recommendation-widget', 'email-subject-lines', 'search-ranking-tweak'];
 const VARIANT_SETS = [['control', 'treatment'], ['A', 'B'], ['control', 'variant_b'], ['baseline', 'new_flow']];
@@ -96,7 +100,7 @@ export const abTestReadout: Family = {
       say(rng, ['Rates as fractions (0.1234), 4 decimals; money and percentages to 2 decimals.', 'Keep 4 decimals for rates (a fraction, not %), 2 for revenue and lift.']),
     );
     const instruction = voiced(ctx, ask, details);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 d = ${JSON.stringify(dir)}
 seen = {}
 for r in csv.DictReader(open(d + "/assignments.csv")):

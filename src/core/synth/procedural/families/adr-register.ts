@@ -1,9 +1,11 @@
 /** Planning & Knowledge: build a register of architecture decision records (ADRs) — effective status, decisions in force, supersession chains. */
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
+import { addDays, pad2 } from './calendar.js';
 import { MONTHS } from './common.js';
-import { addDays, crowd, say, slug } from './common-a.js';
-import { pad2, pyOracle, TEAM_NAMES } from './common-b.js';
+import { crowd, TEAM_NAMES } from './names.js';
+import { say, slug } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 /** Each area's options in the order a team would plausibly move through them. */
 const AREAS: Record<string, { options: string[]; pain: string[] }> = {

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp, isoDate } from './common.js';
-import { HOST_PREFIXES, phrase, phraseEach, pyOracle } from './common-b.js';
+import { HOST_PREFIXES } from './names.js';
+import { say, sayEach } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const FILES: Array<[string, (r: () => string) => string]> = [
   ['etc/nginx/nginx.conf', (r) => `worker_processes ${r()};\nevents { worker_connections 1024; }\n`],
@@ -74,7 +76,7 @@ export const backupManifestVerify: Family = {
     const out = `reports/${host}-${date}-verify.json`;
     const restore = `reports/${host}-restore-list.txt`;
 
-    const ask = phrase(rng, [
+    const ask = say(rng, [
       'Before we trust the {date} backup of {host}, please verify `{root}/` against its `MANIFEST.sha256`.',
       'Can you check the integrity of the backup in `{root}`? The manifest lists a SHA-256 for every file.',
       'I restored {host}’s snapshot from {date} into `{root}/` — please compare it with the checksum manifest inside.',
@@ -90,13 +92,13 @@ export const backupManifestVerify: Family = {
     ];
     if (difficulty >= 2) fields.push(['`unlisted`: files in the folder that the manifest does not mention (not the manifest itself)', '`unlisted` — extra files not in the manifest (ignore MANIFEST.sha256)', '`unlisted`: stray files the manifest does not cover, manifest excluded']);
     const details = [
-      phrase(rng, ['Write `{out}` with:', 'Report in `{out}` (JSON):', 'Save the findings to `{out}`:'], { out }),
-      ...phraseEach(rng, fields).map((l) => b + l),
-      phrase(rng, ['Paths are relative to the backup folder, as written in the manifest; lists sorted.', 'Use manifest-style relative paths and sort every list.', 'All paths relative to `{root}`, sorted.'], { root }),
+      say(rng, ['Write `{out}` with:', 'Report in `{out}` (JSON):', 'Save the findings to `{out}`:'], { out }),
+      ...sayEach(rng, fields).map((l) => b + l),
+      say(rng, ['Paths are relative to the backup folder, as written in the manifest; lists sorted.', 'Use manifest-style relative paths and sort every list.', 'All paths relative to `{root}`, sorted.'], { root }),
     ];
-    if (difficulty >= 3) details.push(phrase(rng, ['The manifest has comment lines starting with `#`.', 'Skip the `#` comments in the manifest.']));
-    if (difficulty >= 4) details.push(phrase(rng, ['Also write `{restore}`: every corrupted or missing path, sorted, one per line — those we restore from the older copy.', 'Then list the files to pull from the previous backup (corrupted + missing, sorted) in `{restore}`, one path a line.'], { restore }));
-    if (difficulty >= 5) details.push(phrase(rng, ['Careful: some lines use the binary-mode marker (`<hash> *path`), and one file name has a space.', 'Note the `*` binary marker on some manifest lines and a path containing a space.']));
+    if (difficulty >= 3) details.push(say(rng, ['The manifest has comment lines starting with `#`.', 'Skip the `#` comments in the manifest.']));
+    if (difficulty >= 4) details.push(say(rng, ['Also write `{restore}`: every corrupted or missing path, sorted, one per line — those we restore from the older copy.', 'Then list the files to pull from the previous backup (corrupted + missing, sorted) in `{restore}`, one path a line.'], { restore }));
+    if (difficulty >= 5) details.push(say(rng, ['Careful: some lines use the binary-mode marker (`<hash> *path`), and one file name has a space.', 'Note the `*` binary marker on some manifest lines and a path containing a space.']));
     const instruction = voiced(ctx, ask, details);
 
     const checks: CheckInput[] = [

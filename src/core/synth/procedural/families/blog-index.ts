@@ -1,8 +1,12 @@
 /** Content & Domain: build a blog's post index (JSON) from markdown files with front matter. */
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
+import { addDays, pad2 } from './calendar.js';
 import { cmp } from './common.js';
-import { addDays, crowd, pad2, pySolve, q, say, slug } from './common-a.js';
+import { q } from './json-path.js';
+import { crowd } from './names.js';
+import { say, slug } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const BLOGS: Record<string, { things: string[]; tags: string[] }> = {
   engineering: { things: ['build caching', 'flaky tests', 'database migrations', 'feature flags', 'on-call rotations', 'code review', 'observability', 'monorepos', 'API versioning'], tags: ['devops', 'testing', 'databases', 'culture', 'architecture', 'CI', 'performance'] },
@@ -114,7 +118,7 @@ export const blogIndex: Family = {
       'Output goes to `{out}` — `{"posts": [{…}]}` where each entry has {f}; order newest → oldest, then slug.',
     ], { out, f: fields.map((f) => `\`${f}\``).join(', ') }));
     const instruction = voiced(ctx, ask, details);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 posts = []
 for path in sorted(glob.glob(${JSON.stringify(dir)} + "/*.md")):
     text = open(path, encoding="utf-8").read()

@@ -1,8 +1,11 @@
 /** Productivity & Collaboration: find overlapping events in .ics calendars, as a CSV of conflicting pairs. */
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
+import { addDays, DOW, pad2, weekday } from './calendar.js';
 import { cmp } from './common.js';
-import { addDays, crowd, DOW, pad2, pyData, pySolve, say, weekday } from './common-a.js';
+import { crowd } from './names.js';
+import { say } from './phrasing.js';
+import { pyData, pyOracle } from './py-oracle.js';
 
 const MEETINGS = [
   'Design review', 'Standup', '1:1 with {p}', 'Sprint planning', 'Customer call: {c}', 'Hiring sync', 'Budget review', 'Lunch with {p}',
@@ -141,7 +144,7 @@ export const calendarConflicts: Family = {
         'Rows sorted by date, `first`\'s start time, and then alphabetically by `first` and `second`.',
       ]) + (withMin ? ' `overlap_minutes` is how many minutes the two overlap.' : ''),
     ]);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 evs = []
 for path in sorted(glob.glob("calendar/*.ics")):
     cur = None

@@ -2,7 +2,9 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { money } from './common.js';
-import { csvText, pySolve, say } from './common-a.js';
+import { csvText } from './csv.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const STORES: Record<string, { prefix: string; cats: Record<string, string[]> }> = {
   'outdoor shop': {
@@ -122,7 +124,7 @@ export const catalogPriceUpdate: Family = {
         'Output `{out}` — same header `{h}`, original order, discontinued rows gone, two-decimal prices. Leave `{cat}` itself alone.',
       ], { out, h: header.join(','), cat: path }),
     ]);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 memo = open(${JSON.stringify(memoPath)}, encoding="utf-8").read()
 changes = {}
 for m in re.finditer(r"All \\*\\*(.+?)\\*\\* items go up by (\\d+)%|Raise every (.+?) price by (\\d+)%|^- (\\S+): \\+(\\d+)%", memo, re.M):

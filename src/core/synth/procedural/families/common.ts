@@ -44,3 +44,8 @@ export function people(rng: Rng, k: number): Array<ReturnType<typeof person>> {
   }
   return out;
 }
+
+/** Sorted copy in code-point order. */
+export function sortedStr(xs: readonly string[]): string[] {
+  return [...xs].sort(cmp);
+}

@@ -2,7 +2,10 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { crowd, csvText, pySolve, say } from './common-a.js';
+import { csvText } from './csv.js';
+import { crowd } from './names.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const COMPANIES = ['Acme Corp', 'Globex', 'Initech', 'Hooli', 'Vandelay Industries', 'Stark Logistics', 'Wonka Foods', 'Tyrell Labs', 'Soylent', 'Umbrella Health', 'Blue Harbor', 'Pied Piper', 'Dunder Mifflin', 'Oscorp', 'Gringotts Advisory'];
 const DOMAINS = ['acme.com', 'globex.net', 'initech.io', 'hooli.co', 'vandelay.com', 'starklog.com', 'wonka.com', 'tyrell.ai', 'soylent.io', 'umbrella.org', 'blueharbor.co', 'piedpiper.com', 'dundermifflin.com', 'oscorp.com', 'gringotts.uk'];
@@ -118,7 +121,7 @@ export const contactDedupe: Family = {
       'The result goes to `{out}` — header `name,email,phone,company`, rows ordered by email, blanks for unknown values.',
     ], { out }));
     const instruction = voiced(ctx, ask, details);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 def phone(p):
     p = p.strip()
     if not p or not ${fancy ? 'True' : 'False'}:

@@ -1,8 +1,11 @@
 /** Systems & Automation: read a crontab and report how often each job runs per day and when it first/last fires. */
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
+import { hhmm } from './calendar.js';
 import { cmp } from './common.js';
-import { hhmm, HOST_PREFIXES, phrase, phraseEach, pyOracle } from './common-b.js';
+import { HOST_PREFIXES } from './names.js';
+import { say, sayEach } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const SCRIPTS = [
   'backup_db.sh', 'rotate_logs.sh', 'sync_assets.sh', 'purge_tmp.sh', 'renew_certs.sh', 'refresh_cache.py', 'send_digest.py', 'export_metrics.py',
@@ -101,7 +104,7 @@ export const crontabScheduleReport: Family = {
     const out = `reports/${host}-cron-schedule.csv`;
     const cols = difficulty >= 3 ? ['job', 'runs_per_day', 'first_run', 'last_run'] : ['job', 'runs_per_day', 'first_run'];
 
-    const ask = phrase(rng, [
+    const ask = say(rng, [
       'I inherited the crontab of {user} on {host} (`{cron}`) and I want to understand how busy it is.',
       'Could you go through `{cron}` and work out how often each job fires in a day?',
       'We are moving {host} to a new scheduler. Please inventory the jobs in `{cron}` first.',
@@ -110,16 +113,16 @@ export const crontabScheduleReport: Family = {
     ], { user, host, cron: cronPath });
     const b = rng.pick(['- ', '* ']);
     const details = [
-      phrase(rng, ['Write `{out}` with the header `{cols}`:', 'Save a CSV to `{out}` (header `{cols}`):', 'Expected output: `{out}`, columns `{cols}`.'], { out, cols: cols.join(',') }),
-      ...phraseEach(rng, [
+      say(rng, ['Write `{out}` with the header `{cols}`:', 'Save a CSV to `{out}` (header `{cols}`):', 'Expected output: `{out}`, columns `{cols}`.'], { out, cols: cols.join(',') }),
+      ...sayEach(rng, [
         ['`job` is the script file name without its directory (e.g. `{ex}`)', '`job` = the basename of the script being run, like `{ex}`', 'for `job` use only the script’s file name — `{ex}`, not the full path'],
         ['`runs_per_day` counts how many times the entry fires in 24 hours', '`runs_per_day` is the number of executions per day', '`runs_per_day`: executions in one full day'],
         ['`first_run` is the earliest time of day it runs, as HH:MM', '`first_run` — first firing after midnight (HH:MM, 24h)', '`first_run`: the earliest HH:MM it fires'],
       ], { ex: scripts[0]! }).map((l) => b + l),
-      ...(difficulty >= 3 ? [b + phrase(rng, ['`last_run` is the latest time of day it runs (HH:MM)', '`last_run` — the last firing before midnight, HH:MM'])] : []),
-      b + phrase(rng, ['sort by `runs_per_day`, highest first; ties by `job` A→Z', 'busiest jobs first (by runs_per_day), then alphabetical by job', 'order rows by runs_per_day descending and break ties on the job name']),
-      ...(difficulty >= 4 ? [b + phrase(rng, ['commented-out entries are disabled — skip them', 'ignore jobs that are commented out', 'lines starting with `#` are not active jobs'])] : []),
-      ...(difficulty >= 5 ? [b + phrase(rng, ['environment lines (`NAME=value`) are not jobs; `@hourly` means minute 0 of every hour and `@daily`/`@midnight` 00:00', 'treat `@hourly` as `0 * * * *` and `@daily`/`@midnight` as `0 0 * * *`; variable assignments are not jobs'])] : []),
+      ...(difficulty >= 3 ? [b + say(rng, ['`last_run` is the latest time of day it runs (HH:MM)', '`last_run` — the last firing before midnight, HH:MM'])] : []),
+      b + say(rng, ['sort by `runs_per_day`, highest first; ties by `job` A→Z', 'busiest jobs first (by runs_per_day), then alphabetical by job', 'order rows by runs_per_day descending and break ties on the job name']),
+      ...(difficulty >= 4 ? [b + say(rng, ['commented-out entries are disabled — skip them', 'ignore jobs that are commented out', 'lines starting with `#` are not active jobs'])] : []),
+      ...(difficulty >= 5 ? [b + say(rng, ['environment lines (`NAME=value`) are not jobs; `@hourly` means minute 0 of every hour and `@daily`/`@midnight` 00:00', 'treat `@hourly` as `0 * * * *` and `@daily`/`@midnight` as `0 0 * * *`; variable assignments are not jobs'])] : []),
     ];
     const instruction = voiced(ctx, ask, details);
     const solution = pyOracle(String.raw`

@@ -7,8 +7,9 @@ import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
 import type { Rng } from '../../../rng.js';
 import { cmp } from './common.js';
-import { say } from './common-a.js';
-import { pyOracle, TEAM_NAMES } from './common-b.js';
+import { TEAM_NAMES } from './names.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 /** [import line, distribution, versions, code using it]. `same` = the import name is the distribution name. */
 interface PyDep { line: string; dist: string; versions: string[]; code: string; same: boolean }

@@ -2,7 +2,9 @@
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { codeList, phrase, pyOracle, TEAM_NAMES } from './common-b.js';
+import { TEAM_NAMES } from './names.js';
+import { codeList, say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 type Gen = (r: () => number, svc: string, stage: string) => string;
 const KEYS: Record<string, Gen> = {
@@ -100,7 +102,7 @@ export const envConfigMerge: Family = {
     const missingOut = `${svc}/deploy/missing_keys.txt`;
     const mergedText = [...merged.entries()].sort((a, b) => cmp(a[0], b[0])).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
 
-    const ask = phrase(rng, [
+    const ask = say(rng, [
       'Please produce the final {stage} environment for {svc}: merge {layers} into one file.',
       'We deploy {svc} to {stage} next. Can you flatten the env layers ({layers}) into a single env file?',
       'I need one resolved env file for {svc} ({stage}). The layers are {layers}.',
@@ -109,14 +111,14 @@ export const envConfigMerge: Family = {
     ], { stage, svc, layers: codeList(layerNames) });
     const b = rng.pick(['- ', '* ']);
     const details = [
-      b + phrase(rng, ['Later files win: {order}.', 'Precedence, lowest to highest: {order}.', 'When a key appears in several files, the last one in this order wins: {order}.'], { order: layerNames.map((f) => f.split('/').pop()).join(' → ') }),
-      b + phrase(rng, ['Write `{out}` as `KEY=value` lines sorted by key, no comments or blank lines.', 'Output: `{out}`, one `KEY=value` per line, keys in sorted order, nothing else.', 'Result goes to `{out}` — just `KEY=value` lines, alphabetical by key.'], { out }),
+      b + say(rng, ['Later files win: {order}.', 'Precedence, lowest to highest: {order}.', 'When a key appears in several files, the last one in this order wins: {order}.'], { order: layerNames.map((f) => f.split('/').pop()).join(' → ') }),
+      b + say(rng, ['Write `{out}` as `KEY=value` lines sorted by key, no comments or blank lines.', 'Output: `{out}`, one `KEY=value` per line, keys in sorted order, nothing else.', 'Result goes to `{out}` — just `KEY=value` lines, alphabetical by key.'], { out }),
     ];
-    if (difficulty >= 2) details.push(b + phrase(rng, ['Drop any `export ` prefix.', 'Lines may start with `export ` — strip that.']));
-    if (difficulty >= 3) details.push(b + phrase(rng, ['Write values without their surrounding quotes (`A="x y"` becomes `A=x y`).', 'Quoted values lose their quotes in the output.']));
-    if (difficulty >= 5) details.push(b + phrase(rng, ['An unquoted value ends before ` #` (inline comment); an empty override (`KEY=`) still overrides, giving `KEY=`.', 'Strip inline comments after unquoted values; `KEY=` with nothing after it is a real (empty) override.']));
-    if (difficulty >= 4) details.push(b + phrase(rng, ['Keys listed in `{sec}` are injected at runtime — leave them out.', 'Do not write any key from `{sec}`; the vault agent provides those.'], { sec: `${dir}/secret_keys.txt` }));
-    if (difficulty >= 2) details.push(b + phrase(rng, ['Then check `{req}`: list required keys that end up undefined in `{miss}`, sorted, one per line.', 'Compare against `{req}` and write the required keys that are still missing to `{miss}` (sorted, one a line).'], { req: `${dir}/required_keys.txt`, miss: missingOut }));
+    if (difficulty >= 2) details.push(b + say(rng, ['Drop any `export ` prefix.', 'Lines may start with `export ` — strip that.']));
+    if (difficulty >= 3) details.push(b + say(rng, ['Write values without their surrounding quotes (`A="x y"` becomes `A=x y`).', 'Quoted values lose their quotes in the output.']));
+    if (difficulty >= 5) details.push(b + say(rng, ['An unquoted value ends before ` #` (inline comment); an empty override (`KEY=`) still overrides, giving `KEY=`.', 'Strip inline comments after unquoted values; `KEY=` with nothing after it is a real (empty) override.']));
+    if (difficulty >= 4) details.push(b + say(rng, ['Keys listed in `{sec}` are injected at runtime — leave them out.', 'Do not write any key from `{sec}`; the vault agent provides those.'], { sec: `${dir}/secret_keys.txt` }));
+    if (difficulty >= 2) details.push(b + say(rng, ['Then check `{req}`: list required keys that end up undefined in `{miss}`, sorted, one per line.', 'Compare against `{req}` and write the required keys that are still missing to `{miss}` (sorted, one a line).'], { req: `${dir}/required_keys.txt`, miss: missingOut }));
     const instruction = voiced(ctx, ask, details);
 
     const checks: CheckInput[] = [

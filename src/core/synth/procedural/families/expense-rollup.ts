@@ -1,8 +1,8 @@
 /** Analysis & Reasoning: roll an expense ledger (CSV) up into per-category totals (JSON). */
-import type { Family } from '../family.js';
+import type { Family, Mutant, Rule } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp, dollars, isoDate, money, MONTHS } from './common.js';
-import { say } from './common-a.js';
+import { say } from './phrasing.js';
 
 const CATEGORIES = ['travel', 'meals', 'software', 'office', 'training', 'hardware', 'marketing', 'utilities'];
 const VENDORS: Record<string, string[]> = {
@@ -16,9 +16,54 @@ const VENDORS: Record<string, string[]> = {
   utilities: ['Comcast', 'ConEd', 'Verizon'],
 };
 
+/** What a solution script does differently from the oracle (all false: the oracle). */
+interface Quirks {
+  allMonths?: boolean;
+  refundsAsSpend?: boolean;
+  smallestTop?: boolean;
+  wholeUnits?: boolean;
+  totalsOnly?: boolean;
+  /** Acceptable differences: compact JSON, sorted keys, an extra field, sums rounded as floats. */
+  compactExtra?: boolean;
+}
+
+function solve(month: string | null, q: Quirks = {}): string {
+  const skip = month && !q.allMonths ? `not row["date"].startswith("${month}")` : 'False';
+  const cents = q.refundsAsSpend ? 'abs(round(float(row["amount"]) * 100))' : 'round(float(row["amount"]) * 100)';
+  const out = q.wholeUnits ? 'round(v / 100)' : q.compactExtra ? 'round(v / 100, 2)' : 'v / 100';
+  const order = q.smallestTop ? 'kv[1], kv[0]' : '-kv[1], kv[0]';
+  const doc = q.totalsOnly
+    ? '{"totals": {k: OUT(v) for k, v in totals.items()}}'
+    : `{"totals": {k: OUT(v) for k, v in totals.items()}, "top_category": top, "grand_total": OUT(grand)${q.compactExtra ? ', "rows_counted": counted' : ''}}`;
+  const dump = q.compactExtra ? 'json.dump(doc, f, sort_keys=True, separators=(",", ":"))' : 'json.dump(doc, f, indent=2)';
+  return `#!/usr/bin/env bash
+set -euo pipefail
+mkdir -p reports
+python3 - <<'PY'
+import csv, json
+OUT = lambda v: ${out}
+totals = {}
+grand = 0
+counted = 0
+with open("data/expenses.csv") as f:
+    for row in csv.DictReader(f):
+        if ${skip}:
+            continue
+        cents = ${cents}
+        totals[row["category"]] = totals.get(row["category"], 0) + cents
+        grand += cents
+        counted += 1
+top = sorted(totals.items(), key=lambda kv: (${order}))[0][0]
+doc = ${doc}
+with open("reports/expense_summary.json", "w") as f:
+    ${dump}
+PY
+`;
+}
+
 export const expenseRollup: Family = {
   id: 'expense-rollup',
-  version: 2,
+  version: 3,
   category: 'Analysis & Reasoning',
   subcategory: 'table and record handling',
   summary: 'Total an expense ledger per category, find the largest category, write JSON.',
@@ -36,6 +81,14 @@ export const expenseRollup: Family = {
       const refund = difficulty >= 4 && rng.chance(0.1);
       const amount = rng.int(300, 250_000) * (refund ? -1 : 1); // cents
       lines.push({ date: isoDate(year, other ? (month % 12) + 1 : month, rng.int(1, 28)), vendor: rng.pick(VENDORS[category]!), category, amount });
+    }
+    // Every stated rule must change the answer: at least one row from another month, one refund in the month.
+    const mm = `${year}-${String(month).padStart(2, '0')}`;
+    if (difficulty >= 3 && lines.every((l) => l.date.startsWith(mm))) lines[rng.int(0, lines.length - 1)]!.date = isoDate(year, (month % 12) + 1, rng.int(1, 28));
+    if (difficulty >= 4 && !lines.some((l) => l.date.startsWith(mm) && l.amount < 0)) {
+      const inside = lines.filter((l) => l.date.startsWith(mm));
+      const r = inside[rng.int(0, inside.length - 1)]!;
+      r.amount = -Math.abs(r.amount);
     }
     const inMonth = lines.filter((l) => l.date.startsWith(`${year}-${String(month).padStart(2, '0')}`));
     const totals: Record<string, number> = {};
@@ -78,29 +131,28 @@ export const expenseRollup: Family = {
       say(rng, ['- `top_category`: the category with the largest total', '- `top_category`: whichever category cost the most', '- `top_category` — the biggest category by total']),
       say(rng, ['- `grand_total`: the sum of all counted rows', '- `grand_total`: everything counted, added up', '- `grand_total` — total of all rows you included']),
     ]);
-    const solution = `#!/usr/bin/env bash
-set -euo pipefail
-mkdir -p reports
-python3 - <<'PY'
-import csv, json
-totals = {}
-grand = 0
-with open("data/expenses.csv") as f:
-    for row in csv.DictReader(f):
-        if ${difficulty >= 3 ? `not row["date"].startswith("${year}-${String(month).padStart(2, '0')}")` : 'False'}:
-            continue
-        cents = round(float(row["amount"]) * 100)
-        totals[row["category"]] = totals.get(row["category"], 0) + cents
-        grand += cents
-top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-json.dump({"totals": {k: v / 100 for k, v in totals.items()}, "top_category": top, "grand_total": grand / 100}, open("reports/expense_summary.json", "w"), indent=2)
-PY
-`;
+    const scoped = difficulty >= 3 ? mm : null;
+    const rules: Rule[] = [
+      { id: 'top-is-largest', text: '`top_category` is the category with the largest total' },
+      { id: 'to-the-cent', text: 'each total is kept to the cent' },
+      ...(difficulty >= 3 ? [{ id: 'only-the-month', text: `only rows dated in ${monthName} ${year} count` }] : []),
+      ...(difficulty >= 4 ? [{ id: 'refunds-reduce', text: 'negative amounts are refunds and reduce the total' }] : []),
+    ];
+    const mutants: Mutant[] = [
+      { id: 'smallest-as-top', kind: 'wrong', rule: 'top-is-largest', description: 'names the category with the smallest total as top_category', solution: solve(scoped, { smallestTop: true }) },
+      { id: 'whole-units', kind: 'wrong', rule: 'to-the-cent', description: 'rounds every total to whole units', solution: solve(scoped, { wholeUnits: true }) },
+      ...(difficulty >= 3 ? [{ id: 'every-month', kind: 'wrong' as const, rule: 'only-the-month', description: 'counts the rows of neighbouring months too', solution: solve(scoped, { allMonths: true }) }] : []),
+      ...(difficulty >= 4 ? [{ id: 'refunds-as-spend', kind: 'wrong' as const, rule: 'refunds-reduce', description: 'adds refunds as if they were spend (absolute amounts)', solution: solve(scoped, { refundsAsSpend: true }) }] : []),
+      { id: 'totals-only', kind: 'wrong', shortcut: 'writes the per-category totals and stops there', description: 'no top_category or grand_total', solution: solve(scoped, { totalsOnly: true }) },
+      { id: 'compact-sorted-extra-field', kind: 'variant', description: 'compact JSON with sorted keys, totals rounded as floats to 2 decimals, an extra rows_counted field', solution: solve(scoped, { compactExtra: true }) },
+    ];
     return {
       title: `Expense totals by category (${monthName} ${year})`,
       instruction,
       workspace: { 'data/expenses.csv': csv },
-      solution,
+      solution: solve(scoped),
+      rules,
+      mutants,
       checks: [
         { id: 'summary_exists', type: 'file_exists', path: 'reports/expense_summary.json' },
         ...sorted.map(([cat, total]) => ({ id: `total_${cat}`, type: 'json_path' as const, path: 'reports/expense_summary.json', query: `$.totals.${cat}`, equals: dollars(total), tolerance: 0.005 })),

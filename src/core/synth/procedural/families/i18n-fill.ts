@@ -2,7 +2,10 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { csvText, pySolve, q, say } from './common-a.js';
+import { csvText } from './csv.js';
+import { q } from './json-path.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 // key suffix, English, French, German, Spanish
 const STRINGS: Array<[string, string, string, string, string]> = [
@@ -127,7 +130,7 @@ export const i18nFill: Family = {
     if (d >= 3) details.push(say(rng, ['- Remove keys that no longer exist in `en.json`.', '- Delete obsolete keys (present in the locale but not in English).']));
     details.push(say(rng, ['Keep the files as valid JSON (UTF-8).', 'Write the locale files back in place as JSON.', 'Save the updated JSON files where they are.']));
     const instruction = voiced(ctx, ask, details);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 d = ${JSON.stringify(dir)}
 en = json.load(open(d + "/en.json", encoding="utf-8"))
 tm = {}

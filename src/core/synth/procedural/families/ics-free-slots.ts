@@ -1,8 +1,10 @@
 /** Planning & Knowledge: find free meeting slots in one or two .ics calendars within working hours. */
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
+import { daysInMonth, hhmm, pad2, weekday } from './calendar.js';
 import { cmp, isoDate, MONTHS, people } from './common.js';
-import { codeList, daysIn, hhmm, pad2, phrase, pyOracle, weekday } from './common-b.js';
+import { codeList, say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const TITLES = ['Standup', 'Design review', 'Sprint planning', 'Budget sync', 'Customer call', 'Interview: backend candidate', 'Lunch & learn', 'Roadmap workshop', 'Vendor demo', 'Incident review', 'Hiring debrief', 'Architecture council', 'Quarterly planning', 'Pairing session', 'Board prep', 'Training: security basics'];
 const SOFT = ['Holiday in Lisbon office (FYI)', 'Release train departs', 'Reminder: submit timesheet', 'Company all-hands (optional stream)'];
@@ -68,7 +70,7 @@ export const icsFreeSlots: Family = {
     slots.sort((a, b) => cmp(a.date, b.date) || a.start - b.start);
     // Distractors outside the requested days.
     if (difficulty >= 2) {
-      const nd = day + 7 <= daysIn(year, month) ? day + 7 : day - 3;
+      const nd = day + 7 <= daysInMonth(year, month) ? day + 7 : day - 3;
       for (const cal of cals) cal.push({ day: nd - day, start: ws + 60, end: ws + 120, title: rng.pick(TITLES), kind: 'busy' });
     }
     const stamp = (d: number, m: number) => `${year}${pad2(month)}${pad2(day + d)}T${pad2(Math.floor(m / 60))}${pad2(m % 60)}00`;
@@ -97,7 +99,7 @@ export const icsFreeSlots: Family = {
     const out = rng.pick(['free_slots.csv', 'planning/free_slots.csv', 'out/availability.csv']);
     const dayRange = nDays === 1 ? `${DAYNAMES[0]} ${day} ${MONTHS[month - 1]} ${year}` : `${DAYNAMES[0]} ${day} to ${DAYNAMES[nDays - 1]} ${day + nDays - 1} ${MONTHS[month - 1]} ${year}`;
     const who = owners.map((o) => o.first).join(' and ');
-    const ask = phrase(rng, [
+    const ask = say(rng, [
       'I need to book a {min}-minute session with {who} sometime {range}. Which slots are open? The calendar{s} {are} in {files}.',
       'Please find every free window of at least {min} minutes in {files} for {range}.',
       'Can you look at {files} and list when {who} {is} free ({min}+ minutes) on {range}?',
@@ -106,13 +108,13 @@ export const icsFreeSlots: Family = {
     ], { min: minLen, who, range: dayRange, files: codeList(files), s: files.length > 1 ? 's' : '', are: files.length > 1 ? 'are' : 'is', is: files.length > 1 ? 'are both' : 'is' });
     const b = rng.pick(['- ', '* ']);
     const details = [
-      b + phrase(rng, ['Working hours are {ws}–{we}; only count time inside them.', 'Only consider {ws} to {we} each day.', 'Our day runs from {ws} until {we} (times in the files are local).'], { ws: hhmm(ws), we: hhmm(we) }),
-      b + phrase(rng, ['Write `{out}` with header `date,start,end,minutes` (YYYY-MM-DD, HH:MM, HH:MM, length), sorted by date then start.', 'Output CSV `{out}`: columns `date,start,end,minutes`, one row per maximal free gap, chronological.', 'Save the gaps to `{out}` — header `date,start,end,minutes`, earliest first.'], { out }),
-      b + phrase(rng, ['A slot is a maximal gap between busy events, so list each gap once with its full length.', 'Report each whole gap (not split into {min}-minute pieces).', 'Give the complete free stretch each time, not individual {min}-minute chunks.'], { min: minLen }),
+      b + say(rng, ['Working hours are {ws}–{we}; only count time inside them.', 'Only consider {ws} to {we} each day.', 'Our day runs from {ws} until {we} (times in the files are local).'], { ws: hhmm(ws), we: hhmm(we) }),
+      b + say(rng, ['Write `{out}` with header `date,start,end,minutes` (YYYY-MM-DD, HH:MM, HH:MM, length), sorted by date then start.', 'Output CSV `{out}`: columns `date,start,end,minutes`, one row per maximal free gap, chronological.', 'Save the gaps to `{out}` — header `date,start,end,minutes`, earliest first.'], { out }),
+      b + say(rng, ['A slot is a maximal gap between busy events, so list each gap once with its full length.', 'Report each whole gap (not split into {min}-minute pieces).', 'Give the complete free stretch each time, not individual {min}-minute chunks.'], { min: minLen }),
     ];
-    if (difficulty >= 3) details.push(b + phrase(rng, ['Cancelled events (`STATUS:CANCELLED`) and ones marked `TRANSP:TRANSPARENT` do not block time.', 'Ignore events that are cancelled or transparent (shown as free).']));
-    if (difficulty >= 4) details.push(b + phrase(rng, ['A slot only counts if everyone is free.', 'Both calendars must be free at the same time.']));
-    if (difficulty >= 5) details.push(b + phrase(rng, ['All-day events block the whole day; some lines are folded (continuation lines start with a space).', 'Watch for all-day entries (`VALUE=DATE`) and RFC 5545 line folding.']));
+    if (difficulty >= 3) details.push(b + say(rng, ['Cancelled events (`STATUS:CANCELLED`) and ones marked `TRANSP:TRANSPARENT` do not block time.', 'Ignore events that are cancelled or transparent (shown as free).']));
+    if (difficulty >= 4) details.push(b + say(rng, ['A slot only counts if everyone is free.', 'Both calendars must be free at the same time.']));
+    if (difficulty >= 5) details.push(b + say(rng, ['All-day events block the whole day; some lines are folded (continuation lines start with a space).', 'Watch for all-day entries (`VALUE=DATE`) and RFC 5545 line folding.']));
     const instruction = voiced(ctx, ask, details);
 
     const solution = pyOracle(String.raw`

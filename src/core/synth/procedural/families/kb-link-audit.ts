@@ -2,7 +2,9 @@
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { phrase, pyOracle, TEAM_NAMES } from './common-b.js';
+import { TEAM_NAMES } from './names.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const SECTIONS: Record<string, string[]> = {
   runbooks: ['deploy', 'rollback', 'db-failover', 'cache-flush', 'cert-rotation', 'on-call', 'incident-comms'],
@@ -67,7 +69,7 @@ export const kbLinkAudit: Family = {
     }
     for (const src of list) {
       const lines = body.get(src)!;
-      lines.splice(2, 0, phrase(rng, FILLER, { team }));
+      lines.splice(2, 0, say(rng, FILLER, { team }));
       for (let k = 0; k < rng.int(0, 2); k++) {
         const dst = rng.pick(linked);
         if (dst !== src) lines.push(`Related: ${link(src, dst)}.`);
@@ -105,13 +107,13 @@ export const kbLinkAudit: Family = {
     for (const p of list) workspace[`${kb}/${p}`] = body.get(p)!.join('\n') + '\n';
     const out = `reports/${kb.replace(/\//g, '-')}-link-audit.json`;
 
-    const ask = phrase(rng, [
+    const ask = say(rng, [
       'Our {team} knowledge base in `{kb}/` has rotted a bit. Can you find the broken links and the pages nothing links to?',
       'Please run a link audit over the markdown pages in `{kb}/` ({n} pages).',
       'Before the {team} docs sprint, I need a list of dead internal links and orphaned pages in `{kb}/`.',
       'Could you check every relative link in `{kb}/` and tell me which ones point nowhere, plus which pages are unreachable?',
       'Wiki hygiene for {team}: audit `{kb}/` — broken links and orphans, please.',
-    ], { team, kb, n: list.length }) + ' ' + phrase(rng, [
+    ], { team, kb, n: list.length }) + ' ' + say(rng, [
       'There are {n} pages, e.g. `{ex}` and `{ex2}`.',
       'Someone noticed a dead link on `{ex}` last week.',
       'I suspect `{ex2}` is no longer reachable from anywhere.',
@@ -120,12 +122,12 @@ export const kbLinkAudit: Family = {
     ], { n: list.length, ex: rng.pick(list), ex2: rng.pick(others), team });
     const b = rng.pick(['- ', '* ']);
     const details = [
-      b + phrase(rng, ['Write `{out}` with `pages` (how many .md files), `broken_links` and `orphans`.', 'Report to `{out}`: `pages` (count), `broken_links`, `orphans`.', 'The JSON at `{out}` needs `pages`, `broken_links` and `orphans`.'], { out }),
-      b + phrase(rng, ['`broken_links`: objects `{"page": …, "target": …}` — the page (path relative to `{kb}/`) and the link target exactly as written minus any `#anchor` — for relative links whose file does not exist; sorted by page then target, no duplicates.', 'Each broken link is `{"page": "<path under {kb}/>", "target": "<link target as written, without #fragment>"}`; sort by page, then target.', '`broken_links` is a sorted list of `{"page", "target"}` pairs: page relative to `{kb}/`, target as written (drop the `#…` part).'], { kb }),
-      b + phrase(rng, ['`orphans`: pages (relative to `{kb}/`) that no other page links to with a working link, except `index.md`; sorted.', '`orphans` — sorted pages that receive no working link from any other page (`index.md` is the entry point, never an orphan).'], { kb }),
-      b + phrase(rng, ['External `http(s)` links and same-page `#anchors` are out of scope.', 'Ignore web links and in-page anchors.']),
+      b + say(rng, ['Write `{out}` with `pages` (how many .md files), `broken_links` and `orphans`.', 'Report to `{out}`: `pages` (count), `broken_links`, `orphans`.', 'The JSON at `{out}` needs `pages`, `broken_links` and `orphans`.'], { out }),
+      b + say(rng, ['`broken_links`: objects `{"page": …, "target": …}` — the page (path relative to `{kb}/`) and the link target exactly as written minus any `#anchor` — for relative links whose file does not exist; sorted by page then target, no duplicates.', 'Each broken link is `{"page": "<path under {kb}/>", "target": "<link target as written, without #fragment>"}`; sort by page, then target.', '`broken_links` is a sorted list of `{"page", "target"}` pairs: page relative to `{kb}/`, target as written (drop the `#…` part).'], { kb }),
+      b + say(rng, ['`orphans`: pages (relative to `{kb}/`) that no other page links to with a working link, except `index.md`; sorted.', '`orphans` — sorted pages that receive no working link from any other page (`index.md` is the entry point, never an orphan).'], { kb }),
+      b + say(rng, ['External `http(s)` links and same-page `#anchors` are out of scope.', 'Ignore web links and in-page anchors.']),
     ];
-    if (difficulty >= 4) details.push(b + phrase(rng, ['Links inside fenced code blocks and image embeds (`![…](…)`) do not count.', 'Skip anything inside ``` fences, and images.']));
+    if (difficulty >= 4) details.push(b + say(rng, ['Links inside fenced code blocks and image embeds (`![…](…)`) do not count.', 'Skip anything inside ``` fences, and images.']));
     const instruction = voiced(ctx, ask, details);
 
     const solution = pyOracle(String.raw`

@@ -1,8 +1,10 @@
 /** Systems & Automation: summarise nginx access logs (combined format) into a JSON traffic report. */
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
+import { pad2 } from './calendar.js';
 import { cmp, MONTHS } from './common.js';
-import { codeList, pad2, phrase, phraseEach, pyOracle } from './common-b.js';
+import { codeList, say, sayEach } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const SITES: Array<{ name: string; paths: string[] }> = [
   { name: 'shop', paths: ['/', '/cart', '/checkout', '/products', '/products/search', '/api/cart/items', '/api/payments', '/static/app.js', '/static/site.css', '/account/orders'] },
@@ -86,7 +88,7 @@ export const nginxAccessReport: Family = {
     const uniq = new Set(counted.map((h) => h.ip)).size;
     const out = `reports/${host}-traffic.json`;
 
-    const ask = phrase(rng, [
+    const ask = say(rng, [
       'Can you summarise the nginx access log{s} for {host} ({files})? I need a small traffic report.',
       'Our on-call review wants numbers from {host}: please crunch {files} and produce a JSON traffic summary.',
       'Please parse {files} (nginx combined format, host {host}) and tell me how traffic looked on {date}.',
@@ -95,19 +97,19 @@ export const nginxAccessReport: Family = {
       'Help me audit what hit {host} on {date} — the access log{s} {are} {files}. A JSON report, please.',
     ], { host, files: codeList(files), s: files.length > 1 ? 's' : '', are: files.length > 1 ? 'are' : 'is', date: `${day} ${MONTHS[month - 1]} ${year}`, site: site.name });
     const bullet = rng.pick(['- ', '* ', '• ']);
-    const fields = phraseEach(rng, [
+    const fields = sayEach(rng, [
       ['`total_requests`: number of requests counted', '`total_requests` — how many requests you counted', '`total_requests` (integer): the request count'],
       ['`status_classes`: an object with keys `2xx`, `3xx`, `4xx`, `5xx` (counts, 0 when none)', '`status_classes` — counts per status class under the keys `2xx`/`3xx`/`4xx`/`5xx`, zeros included', '`status_classes`: {"2xx": …, "3xx": …, "4xx": …, "5xx": …} with every key present'],
       ['`top_path`: the most requested path, query string stripped (ties: alphabetically first)', '`top_path` — whichever path (ignore `?query`) was requested most; break ties alphabetically', '`top_path`: busiest path without its query string, lowest in sort order on a tie'],
       ['`unique_clients`: number of distinct client IPs', '`unique_clients` — how many different remote addresses appear', '`unique_clients` (integer): distinct source IPs'],
       ['`server_errors_by_path`: path (no query string) → number of 5xx responses, only paths that had any', '`server_errors_by_path` — for each path that returned a 5xx, how many times (strip query strings)', '`server_errors_by_path`: map of path → count of 500–599 responses; leave out paths with none'],
     ]).map((l) => bullet + l);
-    if (difficulty >= 2) fields.push(bullet + phrase(rng, ['`bytes_sent`: total response bytes{dash}', '`bytes_sent` — sum of the size column{dash}', '`bytes_sent` (integer): all body bytes served{dash}'], { dash: difficulty >= 3 ? ' (a `-` size counts as 0)' : '' }));
-    if (difficulty >= 5) fields.push(bullet + phrase(rng, ['`requests_per_hour`: two-digit hour ("09") → request count, only hours that had traffic', '`requests_per_hour` — hour of day as "HH" mapped to how many requests, hours without traffic omitted']));
+    if (difficulty >= 2) fields.push(bullet + say(rng, ['`bytes_sent`: total response bytes{dash}', '`bytes_sent` — sum of the size column{dash}', '`bytes_sent` (integer): all body bytes served{dash}'], { dash: difficulty >= 3 ? ' (a `-` size counts as 0)' : '' }));
+    if (difficulty >= 5) fields.push(bullet + say(rng, ['`requests_per_hour`: two-digit hour ("09") → request count, only hours that had traffic', '`requests_per_hour` — hour of day as "HH" mapped to how many requests, hours without traffic omitted']));
     const rules: string[] = [];
-    if (difficulty >= 3) rules.push(phrase(rng, ['Leave out the Kubernetes health probes (user agent `{a}`) from every number.', 'Health checks from `{a}` are noise: exclude them everywhere.', 'Do not count requests made by `{a}` (liveness/readiness probes).'], { a: PROBE_AGENT }));
-    if (difficulty >= 4) rules.push(phrase(rng, ['The log was rotated, so count both files.', 'Include the rotated file too — it holds the earlier part of the day.']));
-    const instruction = voiced(ctx, ask, [...rules, ...(rules.length ? [''] : []), phrase(rng, ['Write `{out}` with:', 'Save it as `{out}` containing these keys:', 'Put the JSON in `{out}`; keys:', 'Output goes to `{out}`:'], { out }), ...fields]);
+    if (difficulty >= 3) rules.push(say(rng, ['Leave out the Kubernetes health probes (user agent `{a}`) from every number.', 'Health checks from `{a}` are noise: exclude them everywhere.', 'Do not count requests made by `{a}` (liveness/readiness probes).'], { a: PROBE_AGENT }));
+    if (difficulty >= 4) rules.push(say(rng, ['The log was rotated, so count both files.', 'Include the rotated file too — it holds the earlier part of the day.']));
+    const instruction = voiced(ctx, ask, [...rules, ...(rules.length ? [''] : []), say(rng, ['Write `{out}` with:', 'Save it as `{out}` containing these keys:', 'Put the JSON in `{out}`; keys:', 'Output goes to `{out}`:'], { out }), ...fields]);
 
     const solution = pyOracle(String.raw`
 files = ${JSON.stringify(files)}

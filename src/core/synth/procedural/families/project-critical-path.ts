@@ -2,7 +2,9 @@
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { phrase, pyOracle, SHORT_NAMES } from './common-b.js';
+import { SHORT_NAMES } from './names.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const PROJECTS: Array<{ name: string; prefix: string; tasks: string[] }> = [
   { name: 'website relaunch', prefix: 'WEB', tasks: ['Kickoff workshop', 'Content audit', 'Sitemap draft', 'Wireframes', 'Visual design', 'CMS setup', 'Template build', 'Copywriting', 'Content migration', 'SEO redirects', 'Accessibility review', 'QA pass', 'Stakeholder sign-off', 'DNS cutover', 'Launch comms', 'Analytics setup', 'Training for editors', 'Post-launch fixes', 'Performance budget', 'Legal review'] },
@@ -73,13 +75,13 @@ export const projectCriticalPath: Family = {
     const out = `plan/${proj.prefix.toLowerCase()}-schedule.json`;
 
     const ex = rng.pick(tasks);
-    const ask = phrase(rng, [
+    const ask = say(rng, [
       'How long will our {proj} take? The task list with durations and dependencies is in `{plan}`.',
       'Please build a schedule for the {proj} from `{plan}` and tell me which tasks are critical.',
       'I am planning the {proj} ({n} tasks in `{plan}`). Work out when each task can start at the earliest.',
       'Can you do a quick critical-path analysis of `{plan}` for the {proj}?',
       'Our {proj} plan lives in `{plan}`. I need start days for every task and the overall duration.',
-    ], { proj: proj.name, plan: planPath, n }) + ' ' + phrase(rng, [
+    ], { proj: proj.name, plan: planPath, n }) + ' ' + say(rng, [
       'I am especially curious about "{ex}" ({exid}).',
       'Someone asked whether {exid} ({ex}) can slip.',
       '{owner} keeps asking when "{ex}" can begin.',
@@ -88,12 +90,12 @@ export const projectCriticalPath: Family = {
     ], { ex: ex.name, exid: ex.id, owner: ex.owner, day: rng.int(5, 40), n });
     const b = rng.pick(['- ', '* ']);
     const details = [
-      b + phrase(rng, ['Day 0 is the project start; a task starts when all its dependencies (`depends_on`, `;`-separated) have finished, and no task waits longer than that.', 'Assume everything starts as early as possible: a task begins on the day its last dependency finishes (day 0 if none).', 'Earliest-start scheduling: start = the latest finish among the `depends_on` tasks, or 0; finish = start + duration.']),
-      b + phrase(rng, ['Write `{out}` with `project_days` (when the last task finishes), `tasks` (id → `{"start": …, "finish": …}`) and `critical_path`.', 'Save JSON to `{out}`: `project_days`, a `tasks` object keyed by id with `start`/`finish`, and `critical_path`.', 'Output `{out}` containing `project_days`, `tasks` ({id: {start, finish}}) and `critical_path`.'], { out }),
-      b + phrase(rng, ['`critical_path` lists the ids of all zero-slack tasks (any delay would delay the project), ordered by start day, then id.', 'The critical path is every task with no slack, as a list of ids sorted by start then id.', 'For `critical_path`, include each task whose delay would push out the end date; sort by start, ties by id.']),
+      b + say(rng, ['Day 0 is the project start; a task starts when all its dependencies (`depends_on`, `;`-separated) have finished, and no task waits longer than that.', 'Assume everything starts as early as possible: a task begins on the day its last dependency finishes (day 0 if none).', 'Earliest-start scheduling: start = the latest finish among the `depends_on` tasks, or 0; finish = start + duration.']),
+      b + say(rng, ['Write `{out}` with `project_days` (when the last task finishes), `tasks` (id → `{"start": …, "finish": …}`) and `critical_path`.', 'Save JSON to `{out}`: `project_days`, a `tasks` object keyed by id with `start`/`finish`, and `critical_path`.', 'Output `{out}` containing `project_days`, `tasks` ({id: {start, finish}}) and `critical_path`.'], { out }),
+      b + say(rng, ['`critical_path` lists the ids of all zero-slack tasks (any delay would delay the project), ordered by start day, then id.', 'The critical path is every task with no slack, as a list of ids sorted by start then id.', 'For `critical_path`, include each task whose delay would push out the end date; sort by start, ties by id.']),
     ];
-    if (difficulty >= 4) details.push(b + phrase(rng, ['Tasks with status `done` are finished already: treat their duration as 0.', 'Anything marked `done` takes 0 more days.']));
-    if (difficulty >= 5) details.push(b + phrase(rng, ['`cancelled` tasks are dropped entirely; a task that depended on one inherits that task’s own dependencies instead.', 'Remove cancelled tasks (not in `tasks` either); their dependents wait on whatever the cancelled task waited on.']));
+    if (difficulty >= 4) details.push(b + say(rng, ['Tasks with status `done` are finished already: treat their duration as 0.', 'Anything marked `done` takes 0 more days.']));
+    if (difficulty >= 5) details.push(b + say(rng, ['`cancelled` tasks are dropped entirely; a task that depended on one inherits that task’s own dependencies instead.', 'Remove cancelled tasks (not in `tasks` either); their dependents wait on whatever the cancelled task waited on.']));
     const instruction = voiced(ctx, ask, details);
 
     const checks: CheckInput[] = [

@@ -2,8 +2,8 @@
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { say } from './common-a.js';
-import { pyOracle, pyValue } from './common-b.js';
+import { say } from './phrasing.js';
+import { pyData, pyOracle } from './py-oracle.js';
 import { fillPy, hiddenTestsCommand, PY_PROJECTS, renderSources, renderTests, repoExtras, withBug, type PyFunc } from './pykit.js';
 
 const SYMPTOMS = [
@@ -106,14 +106,14 @@ export const pyFailingTestFix: Family = {
     const instruction = voiced(ctx, context ? `${ask} ${context}` : ask, rng.shuffle(details));
 
     const solution = pyOracle(String.raw`
-repairs = ${pyValue(repairs.map((r) => [r.file, r.buggy, r.fixed]))}
+repairs = ${pyData(repairs.map((r) => [r.file, r.buggy, r.fixed]))}
 for path, buggy, good in repairs:
     text = open(path).read()
     assert text.count(buggy) == 1, path
     open(path, "w").write(text.replace(buggy, good))
 if ${d >= 3 ? 'True' : 'False'}:
     os.makedirs("notes", exist_ok=True)
-    json.dump({"fixed": ${pyValue(fixed)}}, open(${JSON.stringify(notes)}, "w"), indent=2)
+    json.dump({"fixed": ${pyData(fixed)}}, open(${JSON.stringify(notes)}, "w"), indent=2)
 `);
     return {
       title: `Fix the failing tests in ${pkg}`,

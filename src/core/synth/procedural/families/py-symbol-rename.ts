@@ -1,8 +1,8 @@
 /** Software Dev: rename functions across a small Python package; the (already updated) unit tests must pass and no old name may remain. */
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
-import { say } from './common-a.js';
-import { pyOracle, pyValue } from './common-b.js';
+import { say } from './phrasing.js';
+import { pyData, pyOracle } from './py-oracle.js';
 import { fillPy, hiddenTestsCommand, PY_PROJECTS, renderSources, renderTests, repoExtras, type PyFunc } from './pykit.js';
 
 const WHY = [
@@ -126,7 +126,7 @@ export const pySymbolRename: Family = {
     const instruction = voiced(ctx, context ? `${ask} ${context}` : ask, [details[0]!, ...rng.shuffle(details.slice(1))]);
 
     const solution = pyOracle(String.raw`
-renames = ${pyValue(Object.fromEntries(renames.map((r) => [r.from, r.to])))}
+renames = ${pyData(Object.fromEntries(renames.map((r) => [r.from, r.to])))}
 pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in renames) + r")\b")
 files = sorted(glob.glob(${JSON.stringify(pkg)} + "/**/*.py", recursive=True)) + ["README.md"]
 for path in files:
@@ -134,7 +134,7 @@ for path in files:
     new = pattern.sub(lambda m: renames[m.group(1)], text)
     if new != text:
         open(path, "w").write(new)
-alias = ${pyValue(alias ? [alias.from, alias.to] : null)}
+alias = ${pyData(alias ? [alias.from, alias.to] : null)}
 if alias:
     with open(${JSON.stringify(initPath)}, "a") as f:
         f.write("\n# Deprecated alias, kept for one release.\n%s = %s\n" % (alias[0], alias[1]))

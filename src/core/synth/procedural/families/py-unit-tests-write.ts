@@ -1,8 +1,8 @@
 /** Software Dev: write unittest tests for untested functions of a small Python package; scored by mutation testing (hidden mutants must be caught). */
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
-import { say } from './common-a.js';
-import { andList, codeList, pyValue } from './common-b.js';
+import { andList, codeList, say } from './phrasing.js';
+import { pyData } from './py-oracle.js';
 import { fillPy, heredoc, PY_PROJECTS, renderModule, renderSources, renderTests, repoExtras, testClass, withBug, type PyFunc } from './pykit.js';
 
 const REASONS = [
@@ -21,8 +21,8 @@ const REASONS = [
 function mutationScript(testFile: string, modules: Record<string, string>, mutants: Array<[string, string, string, string]>): string {
   return String.raw`import json, os, re, shutil, subprocess, sys, tempfile
 TEST = ${JSON.stringify(testFile)}
-MODULES = ${pyValue(modules)}
-MUTANTS = ${pyValue(mutants)}
+MODULES = ${pyData(modules)}
+MUTANTS = ${pyData(mutants)}
 scores = {"tests_pass_on_current_code": 0}
 for name, _, _, _ in MUTANTS:
     scores["catches_" + name] = 0

@@ -5,8 +5,8 @@
  * Sources are templates: `$slot` is a function's chosen name, `$pkg` the package name.
  */
 import type { Rng } from '../../../rng.js';
-import { crowd } from './common-a.js';
-import { pad2 } from './common-b.js';
+import { pad2 } from './calendar.js';
+import { crowd } from './names.js';
 
 export interface PyCase {
   /** Python expressions, one per positional argument. */

@@ -2,7 +2,9 @@
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp, people } from './common.js';
-import { andList, csvLine, phrase, pyOracle } from './common-b.js';
+import { csvRow } from './csv.js';
+import { andList, say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const TOPICS = ['distributed systems', 'leadership', 'statistics', 'history', 'design', 'security', 'economics', 'writing', 'machine learning', 'product management', 'biology', 'philosophy'];
 const ADJ = ['Quiet', 'Hidden', 'Practical', 'Unfinished', 'Elegant', 'Deep', 'Invisible', 'Fragile', 'Patient', 'Restless', 'Careful', 'Open', 'Small', 'Long'];
@@ -77,12 +79,12 @@ export const readingPlan: Family = {
     const listPath = rng.pick(['reading/list.csv', 'books/reading-list.csv', 'notes/books.csv']);
     const dir = listPath.split('/')[0]!;
     const out = `${dir}/plan-${focus[0]!.replace(/ /g, '-')}.csv`;
-    const workspace: Record<string, string> = { [listPath]: [header.join(','), ...rows.map((r) => csvLine(r))].join('\n') + '\n' };
+    const workspace: Record<string, string> = { [listPath]: [header.join(','), ...rows.map((r) => csvRow(r))].join('\n') + '\n' };
     const finishedPath = `${dir}/finished-elsewhere.txt`;
     if (difficulty >= 5) workspace[finishedPath] = `# read these on the ${who} book club list already\n${finished.map((t) => `${t}\n`).join('')}`;
     const backlogPath = `${dir}/backlog.txt`;
 
-    const ask = phrase(rng, [
+    const ask = say(rng, [
       'I want to get through my {topics} backlog at about {budget} pages a week. Can you plan it from `{list}`?',
       'Please turn `{list}` into a weekly reading plan for {topics}, roughly {budget} pages per week.',
       'Help me schedule my unread {topics} books (list in `{list}`) into weeks of at most {budget} pages.',
@@ -91,13 +93,13 @@ export const readingPlan: Family = {
     ], { topics: andList(focus), budget, list: listPath });
     const b = rng.pick(['- ', '* ']);
     const details = [
-      b + phrase(rng, ['Take the books tagged {topics} with status `to-read`, oldest publication year first (ties: title A→Z).', 'Candidates: `to-read` books on {topics}; order them by year ascending, then by title.', 'Only {topics}, only `to-read`, sorted by year and then title.'], { topics: focus.map((t) => `"${t}"`).join(' or ') }),
-      b + phrase(rng, ['Fill week 1 in that order; when the next book would push a week over {budget} pages, start a new week (a book longer than the budget gets a week of its own).', 'Go down the list: a book goes in the current week unless it would exceed {budget} pages there, in which case it opens the next week (an oversized book simply sits alone).', 'Weeks are filled greedily in order — never above {budget} pages unless a single book alone is longer.'], { budget }),
-      b + phrase(rng, ['Write `{out}` with header `week,title,pages`.', 'Save it as `{out}` (columns `week,title,pages`, in reading order).', 'Output: `{out}`, columns `week,title,pages`, one row per book in order.'], { out }),
+      b + say(rng, ['Take the books tagged {topics} with status `to-read`, oldest publication year first (ties: title A→Z).', 'Candidates: `to-read` books on {topics}; order them by year ascending, then by title.', 'Only {topics}, only `to-read`, sorted by year and then title.'], { topics: focus.map((t) => `"${t}"`).join(' or ') }),
+      b + say(rng, ['Fill week 1 in that order; when the next book would push a week over {budget} pages, start a new week (a book longer than the budget gets a week of its own).', 'Go down the list: a book goes in the current week unless it would exceed {budget} pages there, in which case it opens the next week (an oversized book simply sits alone).', 'Weeks are filled greedily in order — never above {budget} pages unless a single book alone is longer.'], { budget }),
+      b + say(rng, ['Write `{out}` with header `week,title,pages`.', 'Save it as `{out}` (columns `week,title,pages`, in reading order).', 'Output: `{out}`, columns `week,title,pages`, one row per book in order.'], { out }),
     ];
-    if (difficulty >= 2) details.push(b + phrase(rng, ['Books I am already `reading` come first (same ordering among them) and only their remaining pages (`pages` − `pages_read`) count.', 'Start with the ones in status `reading`, counting just the pages I have left; then the to-read ones.']));
-    if (difficulty >= 4) details.push(b + phrase(rng, ['Topics can be several per book (`;`-separated) and capitalisation varies; the list also has a couple of duplicate rows — plan each book once.', 'Watch out: duplicated rows, multi-topic cells, inconsistent capitalisation of topics.']));
-    if (difficulty >= 5) details.push(b + phrase(rng, ['Skip anything in `{fin}`. The plan covers at most {w} weeks; put the titles that do not fit in `{bl}`, one per line, in order.', 'Titles listed in `{fin}` are done. I only have {w} weeks — whatever does not fit goes to `{bl}` (one title a line, same order).'], { fin: finishedPath, w: maxWeeks, bl: backlogPath }));
+    if (difficulty >= 2) details.push(b + say(rng, ['Books I am already `reading` come first (same ordering among them) and only their remaining pages (`pages` − `pages_read`) count.', 'Start with the ones in status `reading`, counting just the pages I have left; then the to-read ones.']));
+    if (difficulty >= 4) details.push(b + say(rng, ['Topics can be several per book (`;`-separated) and capitalisation varies; the list also has a couple of duplicate rows — plan each book once.', 'Watch out: duplicated rows, multi-topic cells, inconsistent capitalisation of topics.']));
+    if (difficulty >= 5) details.push(b + say(rng, ['Skip anything in `{fin}`. The plan covers at most {w} weeks; put the titles that do not fit in `{bl}`, one per line, in order.', 'Titles listed in `{fin}` are done. I only have {w} weeks — whatever does not fit goes to `{bl}` (one title a line, same order).'], { fin: finishedPath, w: maxWeeks, bl: backlogPath }));
     const instruction = voiced(ctx, ask, details);
 
     const checks: CheckInput[] = [

@@ -2,7 +2,10 @@
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { csvText, pySolve, q, say, slug } from './common-a.js';
+import { csvText } from './csv.js';
+import { q } from './json-path.js';
+import { say, slug } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 // item → [metric unit ('' = counted), imperial unit or null]
 const ITEMS: Record<string, [string, string | null]> = {
@@ -164,7 +167,7 @@ export const recipeScaler: Family = {
       }
       for (const item of dropped) checks.push({ id: `covered_${slug(item)}`, type: 'json_path', path: out, query: q(item), exists: false });
     }
-    const solution = pySolve(`
+    const solution = pyOracle(`
 def qty(s):
     tot = 0.0
     for part in s.split():

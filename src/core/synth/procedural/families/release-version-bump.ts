@@ -1,8 +1,10 @@
 /** Software Dev: cut a release from a conventional-commit git log — semver bump in the manifest(s) and a new CHANGELOG section. */
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
-import { crowd, say } from './common-a.js';
-import { codeList, daysIn, pad2, pyOracle, TEAM_NAMES, weekday } from './common-b.js';
+import { daysInMonth, pad2, weekday } from './calendar.js';
+import { crowd, TEAM_NAMES } from './names.js';
+import { codeList, say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 type Kind = 'node' | 'python';
 type CType = 'feat' | 'fix' | 'perf' | 'noise';
@@ -51,7 +53,7 @@ function back(y: number, m: number, d: number, n: number): [number, number, numb
       mm = 12;
       yy--;
     }
-    dd += daysIn(yy, mm);
+    dd += daysInMonth(yy, mm);
   }
   return [yy, mm, dd];
 }

@@ -1,8 +1,11 @@
 /** Analysis & Reasoning: pivot an order export into revenue by region × quarter (CSV), with statuses and currencies. */
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
+import { pad2 } from './calendar.js';
 import { cmp, money } from './common.js';
-import { csvText, pad2, pySolve, say } from './common-a.js';
+import { csvText } from './csv.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const REGIONS = ['APAC', 'EMEA', 'LATAM', 'North America', 'Nordics', 'DACH', 'Benelux', 'Iberia', 'ANZ', 'Middle East'];
 const PRODUCTS = ['Starter plan', 'Pro plan', 'Team plan', 'Onboarding package', 'Support add-on', 'API credits', 'Hardware kit', 'Training day', 'Data export', 'Premium seats'];
@@ -72,7 +75,7 @@ export const salesPivot: Family = {
       ], { out, cols: cols.join(','), tot: withTotalRow ? ', then a final `TOTAL` row with the column sums' : '' }),
     );
     const instruction = voiced(ctx, ask, details);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 from decimal import Decimal
 rates = {"USD": Decimal(1)}
 if os.path.exists(${JSON.stringify(fxPath)}):

@@ -1,8 +1,12 @@
 /** Analysis & Reasoning: compute NPS overall and per segment from a survey export (incomplete, duplicate, mapped responses). */
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
+import { pad2 } from './calendar.js';
 import { cmp } from './common.js';
-import { csvText, pad2, pySolve, q, say } from './common-a.js';
+import { csvText } from './csv.js';
+import { q } from './json-path.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const SURVEYS = ['Q2 customer pulse', 'post-onboarding survey', 'annual relationship survey', 'support CSAT follow-up', 'beta feedback round', 'renewal check-in'];
 const SEGMENT_SETS = [
@@ -94,7 +98,7 @@ export const surveyNps: Family = {
       ], { out, segs: segs.join(', ') }),
     );
     const instruction = voiced(ctx, ask, details);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 plans = json.load(open(${JSON.stringify(mapPath)})) if ${mapped ? 'True' : 'False'} else None
 latest = {}
 for r in csv.DictReader(open(${JSON.stringify(path)}, encoding="utf-8")):

@@ -2,7 +2,8 @@
 import type { CheckInput, Family } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
-import { codeList, phrase, pyOracle } from './common-b.js';
+import { codeList, say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const UNITS = [
   'billing-api', 'report-worker', 'thumbnailer', 'metrics-agent', 'mail-relay', 'search-indexer', 'webhook-dispatcher', 'ledger-sync', 'pdf-renderer',
@@ -83,11 +84,11 @@ export const systemdHardening: Family = {
     const changed = units.filter((u) => violations(u).length).map((u) => `${u.name}.service`).sort(cmp);
     const report = `reports/changed_units.txt`;
 
-    const rules = [phrase(rng, ['- every service sets `Restart=on-failure`{ex}', '- `Restart=on-failure` is mandatory{ex}', '- a crashed service must come back: `Restart=on-failure`{ex}'], { ex: difficulty >= 5 ? ' (except `Type=oneshot` units, which must not restart at all)' : '' })];
-    if (difficulty >= 2) rules.push(phrase(rng, ['- nothing runs as root: a unit with `User=root` or no `User=` line gets `User=svc-<unit name>` (e.g. `svc-{ex}`); other users stay', '- no root services — if `User=` is missing or root, set it to `svc-` plus the unit name (`svc-{ex}` for {ex}.service); keep existing non-root users'], { ex: names[0]! }));
-    if (difficulty >= 3) rules.push(phrase(rng, ['- restarting services also need `RestartSec=5`', '- wherever Restart applies, add/normalise `RestartSec=5`']));
-    if (difficulty >= 4) rules.push(phrase(rng, ['- `NoNewPrivileges=true` on every unit', '- all units must set `NoNewPrivileges=true`']));
-    const ask = phrase(rng, [
+    const rules = [say(rng, ['- every service sets `Restart=on-failure`{ex}', '- `Restart=on-failure` is mandatory{ex}', '- a crashed service must come back: `Restart=on-failure`{ex}'], { ex: difficulty >= 5 ? ' (except `Type=oneshot` units, which must not restart at all)' : '' })];
+    if (difficulty >= 2) rules.push(say(rng, ['- nothing runs as root: a unit with `User=root` or no `User=` line gets `User=svc-<unit name>` (e.g. `svc-{ex}`); other users stay', '- no root services — if `User=` is missing or root, set it to `svc-` plus the unit name (`svc-{ex}` for {ex}.service); keep existing non-root users'], { ex: names[0]! }));
+    if (difficulty >= 3) rules.push(say(rng, ['- restarting services also need `RestartSec=5`', '- wherever Restart applies, add/normalise `RestartSec=5`']));
+    if (difficulty >= 4) rules.push(say(rng, ['- `NoNewPrivileges=true` on every unit', '- all units must set `NoNewPrivileges=true`']));
+    const ask = say(rng, [
       'Our systemd units in `{dir}/` drifted from the hardening policy. Please fix them in place.',
       'Can you bring the {n} service files under `{dir}/` ({some}, …) in line with our unit policy?',
       'Security review flagged our services. Edit the unit files in `{dir}/` so they follow the rules below.',
@@ -95,10 +96,10 @@ export const systemdHardening: Family = {
       'Before we roll {first} and friends to the new fleet, make every unit in `{dir}/` policy-compliant.',
     ], { dir, n: units.length, some: codeList(names.slice(0, 2).map((n) => `${n}.service`)), first: names[0]! });
     const instruction = voiced(ctx, ask, [
-      phrase(rng, ['Policy (all keys live in the `[Service]` section):', 'The rules, for the `[Service]` section:', 'What every unit needs in `[Service]`:']),
+      say(rng, ['Policy (all keys live in the `[Service]` section):', 'The rules, for the `[Service]` section:', 'What every unit needs in `[Service]`:']),
       ...rules,
       '',
-      phrase(rng, [
+      say(rng, [
         'Change only what the policy requires. Then list the file names of the units you modified in `{report}`, one per line, sorted.',
         'Leave compliant files alone. Afterwards write `{report}`: the changed unit file names (like `{ex}.service`), sorted, one per line.',
         'Keep the rest of each file intact, and record which unit files needed changes in `{report}` (sorted, one name per line).',

@@ -1,8 +1,13 @@
 /** Productivity & Collaboration: total per-person, per-project hours from timesheet CSVs and flag overtime. */
 import type { Family } from '../family.js';
 import { voiced } from '../family.js';
-import { cmp } from './common.js';
-import { addDays, crowd, csvText, hhmm, pad2, pySolve, q, say, sortedStr, weekday } from './common-a.js';
+import { addDays, hhmm, pad2, weekday } from './calendar.js';
+import { cmp, sortedStr } from './common.js';
+import { csvText } from './csv.js';
+import { q } from './json-path.js';
+import { crowd } from './names.js';
+import { say } from './phrasing.js';
+import { pyOracle } from './py-oracle.js';
 
 const PROJECTS = ['apollo', 'borealis', 'cobalt', 'delta-migration', 'ember', 'falcon', 'granite', 'helix', 'iris', 'juniper', 'kestrel', 'lumen', 'mosaic', 'nimbus'];
 
@@ -99,7 +104,7 @@ export const timesheetHours: Family = {
     const instruction = voiced(ctx, ask, details);
     const first = iso(week[0]!);
     const last = iso(week[6]!);
-    const solution = pySolve(`
+    const solution = pyOracle(`
 people = {}
 for path in sorted(glob.glob(${JSON.stringify(dir)} + "/*.csv")):
     key = os.path.basename(path)[:-4]
