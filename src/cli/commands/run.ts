@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { OPENCLAW_MODES, parseExtraConfig } from '../../core/agents/openclaw/openclaw.js';
-import { AGENT_NAMES, INSTRUCTION_VIA, type AgentSpec } from '../../core/agents/spec.js';
+import { AGENT_NAMES, INSTRUCTION_VIA, TOOL_PROFILES, type AgentSpec } from '../../core/agents/spec.js';
 import { UsageError, type TaskLoadError } from '../../core/errors.js';
 import { runPaths } from '../../core/runs/folder.js';
 import { buildReport, formatReportText } from '../../core/runs/report.js';
@@ -42,6 +42,7 @@ function agentFromFlags(o: Record<string, unknown>): AgentSpec {
     openclaw_mode: str('openclawMode') as AgentSpec['openclaw_mode'],
     openclaw_version: str('openclawVersion'),
     openclaw_config: str('openclawConfig') ? parseExtraConfig(str('openclawConfig')!) : undefined,
+    tools: str('tools') as AgentSpec['tools'],
   };
 }
 
@@ -59,6 +60,7 @@ export function registerRun(program: Command): void {
     .option('--max-steps <n>', 'for --agent claw: model calls at most (default 50)', positiveInt)
     .option('--max-tokens <n>', 'for --agent claw: prompt + completion tokens over a trial at most', positiveInt)
     .option('--no-stream', 'for --agent claw: non-streaming model calls')
+    .addOption(new Option('--tools <profile>', "for --agent claw: the tools offered to the model: coding (OpenClaw's coding profile, the default) or openclaw-2026.9.6 (OpenClaw 2026.9.6's: edit with edits[], apply_patch, ls…)").choices([...TOOL_PROFILES]))
     .option('--trajectory <file>', 'for --agent replay: the trajectory.json whose tool calls to re-execute')
     .addOption(new Option('--openclaw-mode <mode>', 'for --agent openclaw: `agent --local` (the personal agent) or `agent exec` (the coding profile)').choices([...OPENCLAW_MODES]))
     .option('--openclaw-version <v>', 'for --agent openclaw: the installed OpenClaw version to run (default: the one `clawgym setup openclaw` pins)')

@@ -23,7 +23,7 @@ export function createAgent(specIn: AgentSpec): Agent {
     case 'command':
       return commandAgent(spec.command ?? '', spec.instruction_via, spec.record ? { baseUrl: spec.base_url, configPath: spec.config } : undefined);
     case 'claw':
-      return clawAgent({ model: spec.model, baseUrl: spec.base_url, configPath: spec.config, maxSteps: spec.max_steps, maxTokens: spec.max_tokens, stream: spec.stream });
+      return clawAgent({ model: spec.model, baseUrl: spec.base_url, configPath: spec.config, maxSteps: spec.max_steps, maxTokens: spec.max_tokens, stream: spec.stream, toolProfile: spec.tools });
     case 'openclaw':
       return openclawAgent({ model: spec.model, baseUrl: spec.base_url, configPath: spec.config, mode: spec.openclaw_mode, version: spec.openclaw_version, extraConfig: spec.openclaw_config });
     case 'replay':

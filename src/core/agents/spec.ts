@@ -14,6 +14,16 @@ export const INSTRUCTION_VIA = ['arg', 'file', 'stdin'] as const;
 export const InstructionVia = z.enum(INSTRUCTION_VIA);
 export type InstructionVia = z.infer<typeof InstructionVia>;
 
+/**
+ * The claw agent's tool sets: `coding`, OpenClaw's coding profile (read, edit, write, exec,
+ * process — the default), and `openclaw-2026.9.6`, the tools OpenClaw 2026.9.6 declares that fit
+ * a sandboxed coding agent (read, write, edit with `edits[]`, apply_patch, ls, exec, process).
+ */
+export const TOOL_PROFILES = ['coding', 'openclaw-2026.9.6'] as const;
+export const ToolProfile = z.enum(TOOL_PROFILES);
+export type ToolProfile = z.infer<typeof ToolProfile>;
+export const DEFAULT_TOOL_PROFILE: ToolProfile = 'coding';
+
 export const AgentSpec = z.object({
   name: z.string(),
   /** command: the shell command line run in the sandbox. */
@@ -37,6 +47,8 @@ export const AgentSpec = z.object({
   openclaw_version: z.string().optional(),
   /** openclaw: merged over the headless config (its provider stays the recording proxy). */
   openclaw_config: z.record(z.string(), z.unknown()).optional(),
+  /** claw: the tool profile offered to the model (default `coding`). */
+  tools: ToolProfile.optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpec>;
 
@@ -56,6 +68,7 @@ export function checkAgentSpec(spec: AgentSpec): AgentSpec {
     throw new UsageError(`--record needs --agent command (${s.name === 'claw' ? 'claw records its model calls itself' : `${s.name} makes no model calls`})`);
   }
   if (s.name !== 'openclaw' && (s.openclaw_mode || s.openclaw_version || s.openclaw_config)) throw new UsageError('--openclaw-mode, --openclaw-version and --openclaw-config are for --agent openclaw');
+  if (s.tools && s.name !== 'claw' && s.name !== 'replay') throw new UsageError(`--tools picks the claw agent's tool profile; --agent ${s.name} has its own tools`);
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as AgentSpec;
 }
 
