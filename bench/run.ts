@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchBundles } from './bundle.js';
 import { benchLsp } from './lsp.js';
+import { benchOpenclaw } from './openclaw.js';
 import { benchProcedural } from './procedural.js';
 import { benchRl } from './rl.js';
 
@@ -109,6 +110,7 @@ await benchBundles(root);
 
 await benchProcedural(root);
 await benchRl(root);
+await benchOpenclaw();
 
 // The extension: .vsix size (packaged now) and activation time, which only a real VS Code can
 // measure — the e2e suite (scripts/e2e.sh) records it from the extension's own log line.

@@ -14,6 +14,8 @@ done < <(node -e 'const e = require("./src/core/task/task-environment.json"); fo
 command -v redis-server >/dev/null || need+=(redis-server)
 # The persistent sandbox's supervisor is compiled on first use (without a compiler: a sandbox per call).
 command -v cc >/dev/null || need+=(gcc libc6-dev)
+# A sandbox joins its cgroup as root, then drops to the sandbox uid with setpriv (util-linux).
+command -v setpriv >/dev/null || need+=(util-linux)
 # The OpenEnv acceptance tests drive the env server from Python with Debian's websockets package.
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || need+=(python3-websockets)
 
@@ -25,3 +27,5 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund
 node scripts/build.mjs
+# --agent openclaw and its acceptance tests: OpenClaw and Node 24 from npm into ClawGym's cache (once, ~1 GB; idempotent).
+node dist/cli.cjs setup openclaw

@@ -15,6 +15,7 @@ import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
+import { registerSetup } from './commands/setup.js';
 import { registerSynth } from './commands/synth.js';
 import { registerVerify } from './commands/verify.js';
 import { registerWorker } from './commands/worker.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     registerSchema,
     registerProxy,
     registerDoctor,
+    registerSetup,
     registerSynth,
     registerFilter,
     registerPool,

@@ -11,12 +11,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SourcePosition } from '../core/errors.js';
+import { findOpenclaw, OPENCLAW_VERSION } from '../core/agents/openclaw/install.js';
 import { newRunId, readTrialVerify, trialFile } from '../core/runs/folder.js';
+import { shellLine } from '../core/shell.js';
 import { ResultLine } from '../core/runs/records.js';
 import { isSanityAgent, sanityOutcome } from '../core/runs/sanity.js';
 import { checkPositions } from '../core/task/native.js';
 import { baseFolder, settings } from './config.js';
-import { runArgv, type CliLocation } from './model/cli.js';
+import { runArgv, setupOpenclawArgv, type CliLocation } from './model/cli.js';
 import { buildTaskTree, difficultyLabel, isBroken, problemLabel, taskFileOf, type TaskEntry } from './model/task-tree.js';
 import { failingChecks } from './model/verification.js';
 import type { SoundnessState } from './soundness-state.js';
@@ -69,6 +71,7 @@ export class TaskTests implements vscode.Disposable {
     profile('Oracle', 'oracle', true);
     profile('Nop', 'nop', false);
     profile('Agent', 'agent', false);
+    profile('OpenClaw', 'openclaw', false);
     this.subs = [d.index.onDidChange(() => this.rebuild()), d.sound.onDidChange(() => this.describeAll())];
     this.rebuild();
   }
@@ -148,6 +151,7 @@ export class TaskTests implements vscode.Disposable {
       if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'clawgym.model');
       return;
     }
+    if (agent === 'openclaw' && !(await this.openclawReady(s.model))) return;
     const all = this.leaves(req);
     const run = this.controller.createTestRun(req, `ClawGym ${agent}`, true);
     // A task that does not load cannot run: say why, at its problems, and run the others.
@@ -181,6 +185,25 @@ export class TaskTests implements vscode.Disposable {
       run.end();
       this.d.onRunFinished();
     }
+  }
+
+  /** OpenClaw needs `clawgym setup openclaw` once and a model: offer the setup (in a terminal) when it is missing. */
+  private async openclawReady(model: string): Promise<boolean> {
+    if (!findOpenclaw()) {
+      const pick = await vscode.window.showInformationMessage(`ClawGym: OpenClaw ${OPENCLAW_VERSION} is not installed (from npm, ~1 GB, once).`, 'Set Up OpenClaw');
+      if (pick) {
+        const t = vscode.window.createTerminal({ name: 'ClawGym: setup openclaw' });
+        t.show();
+        t.sendText(shellLine(setupOpenclawArgv(this.d.cli())));
+      }
+      return false;
+    }
+    if (!model) {
+      const open = await vscode.window.showWarningMessage('ClawGym: the OpenClaw profile needs clawgym.model (the model behind the recording proxy).', 'Open Settings');
+      if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'clawgym.model');
+      return false;
+    }
+    return true;
   }
 
   private async runBatch(run: vscode.TestRun, items: vscode.TestItem[], agent: string, token: vscode.CancellationToken): Promise<void> {

@@ -51,6 +51,8 @@ export const VerificationState = z.object({
   weights: z.object({ code: z.number(), rubric: z.number() }),
   timings: z.array(z.object({ phase: z.string(), ms: z.number() })),
   agentExit: z.string().nullable(),
+  /** The agent crashed (the result line's agent_crash): shown as a warning beside the score, which stays the verifier's. */
+  agentCrash: z.string().nullable().default(null),
   verifiedAt: z.string(),
 });
 export type VerificationState = z.infer<typeof VerificationState>;

@@ -130,7 +130,7 @@ function checkPairing(messages: Json[]): void {
 }
 
 function checkOpenAiLine(l: Json): void {
-  assert.deepEqual(Object.keys(l).sort(), ['messages', 'tools']);
+  assert.deepEqual(Object.keys(l).sort(), ['messages', 'metadata', 'tools']);
   checkTools(l.tools);
   assert.ok(l.messages.some((m: Json) => m.role === 'assistant'));
   for (const m of l.messages as Json[]) {
@@ -152,7 +152,7 @@ function checkOpenAiLine(l: Json): void {
 }
 
 function checkTrlLine(l: Json): void {
-  assert.deepEqual(Object.keys(l).sort(), ['messages', 'tools']);
+  assert.deepEqual(Object.keys(l).sort(), ['messages', 'metadata', 'tools']);
   checkTools(l.tools);
   const nameOf = new Map<string, string>();
   for (const m of l.messages as Json[]) {
@@ -167,7 +167,7 @@ function checkTrlLine(l: Json): void {
 }
 
 function checkShareGptLine(l: Json): void {
-  assert.deepEqual(Object.keys(l).sort(), ['conversations', 'system', 'tools']);
+  assert.deepEqual(Object.keys(l).sort(), ['conversations', 'metadata', 'system', 'tools']);
   assert.equal(typeof l.system, 'string');
   const tools = JSON.parse(l.tools);
   assert.ok(Array.isArray(tools) && tools.every((t: Json) => typeof t.name === 'string' && isObject(t.parameters)), 'sharegpt: tools is the JSON text of a list of functions');

@@ -12,7 +12,9 @@ import { chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
+import { cgroupSupport, rlimitsFor } from '../../src/core/sandbox/cgroup.ts';
 import { getSandbox } from '../../src/core/sandbox/probe.ts';
+import { DEFAULT_LIMITS } from '../../src/core/sandbox/sandbox.ts';
 import { PersistentSandbox } from '../../src/core/sandbox/persistent.ts';
 import { ROOT, tempDir } from '../helpers.ts';
 
@@ -71,7 +73,10 @@ test('a call runs as in a sandbox of its own: root in its namespaces, pid 1 of i
   assert.equal(lines[2], MOUNT);
   assert.ok(Number(lines[3]) <= 4, `only the call's own processes in its /proc: ${lines[3]}`);
   assert.match(lines[4]!, /CapEff:\s+0+$/);
-  assert.deepEqual(lines.slice(5, 9).map((l) => l.split(/\s+/).pop()), ['1024', String(4096 * 1024), String(1024 * 1024), '0']);
+  // Processes and memory: the sandbox's cgroup where there is one (then the rlimits are wide backstops).
+  const cg = cgroupSupport();
+  const rl = rlimitsFor(DEFAULT_LIMITS, cg.memory || cg.pids ? { limitsMemory: !!cg.memory, limitsProcesses: !!cg.pids } : null);
+  assert.deepEqual(lines.slice(5, 9).map((l) => l.split(/\s+/).pop()), [String(rl.nproc), rl.dataMb === null ? 'unlimited' : String(rl.dataMb * 1024), String(1024 * 1024), '0']);
   assert.equal(readFileSync(join(ws, 'out.txt'), 'utf8'), 'hi\n');
   assert.equal(readFileSync(join(tmp, 't'), 'utf8'), 't\n');
   // No network, no host home.

@@ -4,14 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { commandAgent } from '../../src/core/agents/command.ts';
 import { getSandbox } from '../../src/core/sandbox/probe.ts';
-import type { Sandbox } from '../../src/core/sandbox/sandbox.ts';
+import { cgroupSupport, rlimitsFor } from '../../src/core/sandbox/cgroup.ts';
+import { DEFAULT_LIMITS, type Sandbox } from '../../src/core/sandbox/sandbox.ts';
 import { runTrial } from '../../src/core/runs/trial.ts';
 import { nativeAdapter } from '../../src/core/task/native.ts';
 import { tempDir, writeTask } from '../helpers.ts';
@@ -31,8 +32,8 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function trial(id: string, command: string, opts: { timeout?: number; checks?: unknown[]; files?: Record<string, string> } = {}) {
-  const dir = writeTask(join(root, 'tasks'), { id, timeout_sec: opts.timeout ?? 20, verify: { checks: opts.checks ?? [{ type: 'file_exists', path: 'done.txt' }] } }, { 'workspace/seed.txt': 'seed\n', ...opts.files });
+async function trial(id: string, command: string, opts: { timeout?: number; checks?: unknown[]; files?: Record<string, string>; limits?: Record<string, number> } = {}) {
+  const dir = writeTask(join(root, 'tasks'), { id, timeout_sec: opts.timeout ?? 20, ...(opts.limits ? { limits: opts.limits } : {}), verify: { checks: opts.checks ?? [{ type: 'file_exists', path: 'done.txt' }] } }, { 'workspace/seed.txt': 'seed\n', ...opts.files });
   const [task] = await nativeAdapter.load(dir);
   const runDir = join(root, 'runs', id);
   const line = await runTrial({ task: task!, attempt: 1, agent: commandAgent(command), sandbox, runDir, timeoutMultiplier: 1, harnessRetries: 0 });
@@ -113,6 +114,43 @@ describe('bubblewrap sandbox', () => {
     assert.equal(r.line.reward, 1);
   });
 
+  test('the process limit holds per sandbox: 77 allowed, a fork loop stops there', async () => {
+    const py = 'import os,time\nn=0\ntry:\n  for i in range(300):\n    p=os.fork()\n    if p==0:\n      time.sleep(3); os._exit(0)\n    n+=1\nexcept OSError:\n  pass\nprint(n)';
+    const res = await sandbox.run({ argv: ['python3', '-c', py], workspace: tempOwned(), mount: '/w', timeoutMs: 30_000, limits: { maxProcesses: 77 } });
+    const n = Number(res.stdout.trim());
+    assert.ok(n > 40 && n < 77, `forks: ${res.stdout} ${res.stderr}`);
+  });
+
+  test('a memory hog is stopped at the memory limit (OOM-killed and reported where a memory cgroup limits it)', async () => {
+    // 600 MiB written (not just reserved) against a 256 MiB limit.
+    const py = "b = b'x' * (600 << 20)\nprint('ALLOCATED', len(b))";
+    const res = await sandbox.run({ argv: ['python3', '-c', py], workspace: tempOwned(), mount: '/w', timeoutMs: 60_000, limits: { memoryMb: 256 } });
+    assert.doesNotMatch(res.stdout, /ALLOCATED/);
+    assert.notEqual(res.exitCode, 0);
+    if (cgroupSupport().memory) {
+      assert.equal(res.oomKilled, true);
+      assert.equal(res.signal ?? (res.exitCode === 137 ? 'SIGKILL' : null), 'SIGKILL');
+    } else assert.match(res.stderr, /MemoryError/);
+    // A trial shows it in its result line.
+    const r = await trial('hog', `python3 -c "b = b'x' * (600 << 20)"; echo ok > done.txt`, { limits: { memory_mb: 256 } });
+    if (cgroupSupport().memory) assert.equal(r.line.agent_exit?.oom_killed, true);
+  });
+
+  test('the default memory limit fits a Node/V8 program with worker isolates (address space is not memory)', async () => {
+    const js = "const { Worker } = require('worker_threads'); let n = 0; for (let i = 0; i < 5; i++) { const w = new Worker('setTimeout(() => {}, 300)', { eval: true }); w.on('exit', () => { if (++n === 5) console.log('workers ok', require('fs').readFileSync('/proc/self/status', 'utf8').match(/VmData:\\s+(\\d+)/)[1]); }); }";
+    const res = await sandbox.run({ argv: ['node', '-e', js], workspace: tempOwned(), mount: '/w', timeoutMs: 60_000 });
+    assert.match(res.stdout, /workers ok/, res.stderr);
+  });
+
+  test('every sandbox cgroup is removed when its sandbox ends', async () => {
+    const s = cgroupSupport();
+    for (const base of [s.memory, s.pids]) {
+      if (!base) continue;
+      const left = existsSync(base.dir) ? readdirSync(base.dir).filter((n) => n.startsWith(`sb-${process.pid}-`)) : [];
+      assert.deepEqual(left, [], base.dir);
+    }
+  });
+
   test('a file larger than the file-size limit cannot be written', async () => {
     const res = await sandbox.run({ argv: ['sh', '-c', 'head -c 3000000 /dev/zero > big.bin; echo rc=$?'], workspace: tempOwned(), mount: '/w', timeoutMs: 10_000, limits: { fileSizeMb: 1 } });
     assert.match(res.stdout + res.stderr, /rc=1|File size limit/);
@@ -127,8 +165,10 @@ describe('bubblewrap sandbox', () => {
       limits: { maxProcesses: 77, fileSizeMb: 2 },
     });
     const [soft, hard, fsize, raise, uidMap] = res.stdout.trim().split('\n').map((l) => l.trim());
-    assert.equal(soft, '77');
-    assert.equal(hard, '77');
+    // With a pids cgroup per sandbox, RLIMIT_NPROC (per uid, shared by every sandbox) is only a wide backstop.
+    const nproc = String(rlimitsFor({ ...DEFAULT_LIMITS, maxProcesses: 77 }, cgroupSupport().pids ? { limitsMemory: !!cgroupSupport().memory, limitsProcesses: true } : null).nproc);
+    assert.equal(soft, nproc);
+    assert.equal(hard, nproc);
     assert.equal(fsize, String(2 * 1024)); // bash counts 1 KiB blocks
     assert.equal(raise, 'refused');
     // Inside, uid 0 maps to an unprivileged host uid when the harness itself runs as root.

@@ -77,6 +77,7 @@ function render(s: VerificationState, busy: string | null): void {
     actions,
   );
   const error = s.error ? el('p', { id: 'error', class: 'error-box' }, s.error) : null;
+  const crash = s.agentCrash ? el('p', { id: 'agent-crash', class: 'error-box' }, `The agent crashed (${s.agentCrash}). The score is what the verifier found in the workspace it left.`) : null;
   const checks = el('div', { id: 'checks' }, ...s.checks.map(renderCheck));
   const r = s.rubric;
   const rubric = el(
@@ -104,7 +105,7 @@ function render(s: VerificationState, busy: string | null): void {
   );
   const failing = s.checks.length - passedN;
   const checksTitle = failing ? `Checks (${s.checks.length}, ${failing} not passed first)` : `Checks (${s.checks.length})`;
-  app.replaceChildren(header, ...(error ? [error] : []), el('h2', {}, checksTitle), checks, rubric, timing);
+  app.replaceChildren(header, ...(crash ? [crash] : []), ...(error ? [error] : []), el('h2', {}, checksTitle), checks, rubric, timing);
 }
 
 let state: VerificationState | undefined;

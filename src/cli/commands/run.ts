@@ -2,7 +2,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { AGENT_NAMES, INSTRUCTION_VIA, type AgentSpec } from '../../core/agents/spec.js';
+import { OPENCLAW_MODES, parseExtraConfig } from '../../core/agents/openclaw/openclaw.js';
+import { AGENT_NAMES, INSTRUCTION_VIA, TOOL_PROFILES, type AgentSpec } from '../../core/agents/spec.js';
 import { UsageError, type TaskLoadError } from '../../core/errors.js';
 import { runPaths } from '../../core/runs/folder.js';
 import { buildReport, formatReportText } from '../../core/runs/report.js';
@@ -38,6 +39,10 @@ function agentFromFlags(o: Record<string, unknown>): AgentSpec {
     stream: o.stream === false ? false : undefined,
     trajectory: str('trajectory') ? resolve(str('trajectory')!) : undefined,
     record: o.record ? true : undefined,
+    openclaw_mode: str('openclawMode') as AgentSpec['openclaw_mode'],
+    openclaw_version: str('openclawVersion'),
+    openclaw_config: str('openclawConfig') ? parseExtraConfig(str('openclawConfig')!) : undefined,
+    tools: str('tools') as AgentSpec['tools'],
   };
 }
 
@@ -49,13 +54,19 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--agent <name>', 'agent to run').choices([...AGENT_NAMES]).default('nop'))
     .option('--command <line>', 'for --agent command: the shell command line (use {instruction} or {instruction_file})')
     .addOption(new Option('--instruction-via <how>', 'for --agent command: how the instruction reaches it').choices([...INSTRUCTION_VIA]))
-    .option('--model <name>', 'for --agent claw: the model (else "model" in the config file)')
-    .option('--base-url <url>', 'for --agent claw: OpenAI-compatible base URL (else OPENAI_BASE_URL, the config file, or OpenAI); the key comes from OPENAI_API_KEY or the config file, never a flag')
+    .option('--model <name>', 'for --agent claw or openclaw: the model (else "model" in the config file)')
+    .option('--base-url <url>', 'for --agent claw or openclaw (its upstream, behind the recording proxy): OpenAI-compatible base URL (else OPENAI_BASE_URL, the config file, or OpenAI); the key comes from OPENAI_API_KEY or the config file, never a flag')
     .option('--config <file>', 'LLM config file (default ~/.config/clawgym/config.json): base_url, api_key, model, max_concurrency, timeout_ms, max_retries, prices')
     .option('--max-steps <n>', 'for --agent claw: model calls at most (default 50)', positiveInt)
     .option('--max-tokens <n>', 'for --agent claw: prompt + completion tokens over a trial at most', positiveInt)
     .option('--no-stream', 'for --agent claw: non-streaming model calls')
+    .addOption(new Option('--tools <profile>', "for --agent claw: the tools offered to the model: coding (OpenClaw's coding profile, the default) or openclaw-2026.9.6 (OpenClaw 2026.9.6's: edit with edits[], apply_patch, ls…)").choices([...TOOL_PROFILES]))
     .option('--trajectory <file>', 'for --agent replay: the trajectory.json whose tool calls to re-execute')
+    .addOption(new Option('--openclaw-mode <mode>', 'for --agent openclaw: `agent --local` (the personal agent) or `agent exec` (the coding profile)').choices([...OPENCLAW_MODES]))
+    .option('--openclaw-version <v>', 'for --agent openclaw: the installed OpenClaw version to run (default: the one `clawgym setup openclaw` pins)')
+    .option('--openclaw-config <json|file>', "for --agent openclaw: JSON merged over the headless config (the provider's base URL stays the recording proxy)")
+    .option('--memory-mb <n>', "memory of each sandbox in MiB, over the task's limits.memory_mb (default 4096; a cgroup limit, else RLIMIT_DATA at twice this)", positiveInt)
+    .option('--max-processes <n>', "processes and threads per sandbox, over the task's limits.max_processes (default 1024)", positiveInt)
     .option('--record', "for --agent command: record the agent's model calls through a per-trial proxy (upstream: --base-url, OPENAI_BASE_URL or the config file) into trajectory.json and llm/calls.jsonl; the agent gets OPENAI_BASE_URL");
   addJudgeOptions(cmd)
     .option('-c, --concurrency <n>', 'trials at once (default: number of cores)', positiveInt)
@@ -104,6 +115,7 @@ export function registerRun(program: Command): void {
                 harnessRetries: o.harnessRetries,
                 out: o.out,
                 queue: o.queue,
+                limits: { memory_mb: o.memoryMb, max_processes: o.maxProcesses },
               },
               sandbox,
               hooks,

@@ -15,6 +15,8 @@ export interface AgentFiles {
   snapshots: string;
   /** What a black-box agent is given (bound read-only into its sandbox). */
   input: string;
+  /** OpenClaw's own session, as its `sessions export-trajectory` writes it (a folder). */
+  openclawSession: string;
 }
 
 export interface AgentContext {
@@ -38,6 +40,10 @@ export interface AgentOutcome {
   timedOut: boolean;
   /** LLM agents: why the run ended (model_stopped, max_steps, max_tokens, timeout, error…). */
   endReason?: string;
+  /** The kernel's OOM killer killed one of its processes (known where a memory cgroup limits the sandbox). */
+  oomKilled?: boolean;
+  /** The agent program's own version (e.g. OpenClaw's), kept in the result line. */
+  version?: string;
 }
 
 export interface Agent {

@@ -6,14 +6,23 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import type { Bind } from '../sandbox/sandbox.js';
 import { shellQuote } from '../shell.js';
 import { chownTree, makeDirFor } from '../workspace/copy.js';
-import type { Agent } from './agent.js';
+import type { Agent, AgentContext, AgentOutcome } from './agent.js';
 import type { InstructionVia } from './spec.js';
 import { runAgentProcess } from './process.js';
 import { recordEndpoint, startTrialRecording, type RecordSettings } from './record.js';
 
-export function commandAgent(command: string, via?: InstructionVia, record?: RecordSettings): Agent {
+/** What an agent built on this one (openclaw.ts) adds around the command: binds, environment, a look at the outcome. */
+export interface CommandHooks {
+  name?: string;
+  prepare?(ctx: AgentContext): Promise<{ binds?: Bind[]; env?: Record<string, string> }>;
+  /** After the proxy has written the trajectory: may turn the outcome into a typed error (throw) or add to it. */
+  finish?(ctx: AgentContext, r: AgentOutcome & { stdout: string; stderr: string }): Promise<AgentOutcome>;
+}
+
+export function commandAgent(command: string, via?: InstructionVia, record?: RecordSettings, hooks: CommandHooks = {}): Agent {
   if (!command.trim()) throw new UsageError('--agent command needs --command "<shell command line>"');
   const mode: InstructionVia = via ?? (command.includes('{instruction}') ? 'arg' : 'stdin');
   if (mode === 'arg' && !command.includes('{instruction}')) {
@@ -21,7 +30,7 @@ export function commandAgent(command: string, via?: InstructionVia, record?: Rec
   }
   if (record) recordEndpoint(record);
   return {
-    name: 'command',
+    name: hooks.name ?? 'command',
     async run(ctx) {
       const instruction = ctx.task.spec.instruction;
       const io = ctx.files.input;
@@ -29,13 +38,14 @@ export function commandAgent(command: string, via?: InstructionVia, record?: Rec
       await writeFile(join(io, 'instruction.md'), instruction);
       if (ctx.owner) await chownTree(io, ctx.owner); // read by the sandbox uid, whatever the umask
       const line = command.replaceAll('{instruction}', shellQuote(instruction)).replaceAll('{instruction_file}', '/clawgym/instruction.md');
+      const extra = (await hooks.prepare?.(ctx)) ?? {};
       const rec = record ? await startTrialRecording(ctx, record) : null;
       let r;
       let recordedTurns = 0;
       try {
         r = await runAgentProcess(ctx, rec ? rec.wrap(line) : line, {
-          binds: [{ host: io, dest: '/clawgym', readOnly: true }, ...(rec?.binds ?? [])],
-          env: { CLAWGYM_INSTRUCTION_FILE: '/clawgym/instruction.md', CLAWGYM_TASK_ID: ctx.task.spec.id, ...rec?.env },
+          binds: [{ host: io, dest: '/clawgym', readOnly: true }, ...(extra.binds ?? []), ...(rec?.binds ?? [])],
+          env: { CLAWGYM_INSTRUCTION_FILE: '/clawgym/instruction.md', CLAWGYM_TASK_ID: ctx.task.spec.id, ...extra.env, ...rec?.env },
           stdin: mode === 'stdin' ? instruction : undefined,
         });
       } finally {
@@ -43,7 +53,7 @@ export function commandAgent(command: string, via?: InstructionVia, record?: Rec
       }
       // A recorded agent's transcript is its model turns (with every tool call); else its stdout.
       if (!recordedTurns && r.stdout.trim()) ctx.transcript.add('assistant', [{ type: 'text', text: r.stdout.slice(-20_000) }]);
-      return r;
+      return hooks.finish ? hooks.finish(ctx, r) : r;
     },
   };
 }

@@ -29,5 +29,5 @@ export async function runAgentProcess(
     },
   });
   await Promise.all([new Promise((r1) => out.end(r1)), new Promise((r2) => err.end(r2))]);
-  return { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, stdout: r.stdout, stderr: r.stderr };
+  return { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, ...(r.oomKilled ? { oomKilled: true } : {}), stdout: r.stdout, stderr: r.stderr };
 }

@@ -4,6 +4,7 @@
  * replay's own trajectory.json). Background session ids are mapped from the recording to the
  * replay so `process` calls reach the right session.
  */
+import { ToolProfile } from './spec.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -61,6 +62,8 @@ export function replayAgent(trajectoryPath: string): Agent {
       const session = await ClawSession.open(ctx, {
         agent: { name: 'clawgym-replay', version: VERSION, ...(source.agent.model_name ? { model_name: source.agent.model_name } : {}) },
         recordedSystem: `Replay of trajectory ${source.session_id} (${trajectoryPath})`,
+        // The recorded run's tools (ls, apply_patch… exist only in their profile).
+        toolProfile: ToolProfile.safeParse(source.extra?.tool_profile).data,
       });
       session.deadline = deadline;
       const recorder = session.recorder;

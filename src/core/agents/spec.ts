@@ -6,13 +6,23 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 
-export const AGENT_NAMES = ['nop', 'oracle', 'command', 'claw', 'replay'] as const;
+export const AGENT_NAMES = ['nop', 'oracle', 'command', 'claw', 'replay', 'openclaw'] as const;
 export const AgentName = z.enum(AGENT_NAMES);
 export type AgentName = z.infer<typeof AgentName>;
 
 export const INSTRUCTION_VIA = ['arg', 'file', 'stdin'] as const;
 export const InstructionVia = z.enum(INSTRUCTION_VIA);
 export type InstructionVia = z.infer<typeof InstructionVia>;
+
+/**
+ * The claw agent's tool sets: `coding`, OpenClaw's coding profile (read, edit, write, exec,
+ * process — the default), and `openclaw-2026.9.6`, the tools OpenClaw 2026.9.6 declares that fit
+ * a sandboxed coding agent (read, write, edit with `edits[]`, apply_patch, ls, exec, process).
+ */
+export const TOOL_PROFILES = ['coding', 'openclaw-2026.9.6'] as const;
+export const ToolProfile = z.enum(TOOL_PROFILES);
+export type ToolProfile = z.infer<typeof ToolProfile>;
+export const DEFAULT_TOOL_PROFILE: ToolProfile = 'coding';
 
 export const AgentSpec = z.object({
   name: z.string(),
@@ -29,13 +39,21 @@ export const AgentSpec = z.object({
   stream: z.boolean().optional(),
   /** replay: the trajectory.json to re-execute. */
   trajectory: z.string().optional(),
-  /** command: record its model calls through a per-trial proxy (upstream from base_url / config). */
+  /** command: record its model calls through a per-trial proxy (upstream from base_url / config). openclaw always records. */
   record: z.boolean().optional(),
+  /** openclaw: `agent --local` (the personal agent, default) or `agent exec` (the coding profile). */
+  openclaw_mode: z.enum(['local', 'exec']).optional(),
+  /** openclaw: the installed version to run (`clawgym setup openclaw --version`). */
+  openclaw_version: z.string().optional(),
+  /** openclaw: merged over the headless config (its provider stays the recording proxy). */
+  openclaw_config: z.record(z.string(), z.unknown()).optional(),
+  /** claw: the tool profile offered to the model (default `coding`). */
+  tools: ToolProfile.optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpec>;
 
 /** The agents whose model calls a proxy can record: black boxes (claw records its own calls). */
-const RECORDABLE: ReadonlySet<string> = new Set(['command']);
+const RECORDABLE: ReadonlySet<string> = new Set(['command', 'openclaw']);
 
 /**
  * Check a spec before anything runs: the one place the cross-field rules live (`--record`, what
@@ -49,6 +67,8 @@ export function checkAgentSpec(spec: AgentSpec): AgentSpec {
   if (s.record && !RECORDABLE.has(s.name)) {
     throw new UsageError(`--record needs --agent command (${s.name === 'claw' ? 'claw records its model calls itself' : `${s.name} makes no model calls`})`);
   }
+  if (s.name !== 'openclaw' && (s.openclaw_mode || s.openclaw_version || s.openclaw_config)) throw new UsageError('--openclaw-mode, --openclaw-version and --openclaw-config are for --agent openclaw');
+  if (s.tools && s.name !== 'claw' && s.name !== 'replay') throw new UsageError(`--tools picks the claw agent's tool profile; --agent ${s.name} has its own tools`);
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as AgentSpec;
 }
 

@@ -13,6 +13,14 @@ import { z } from 'zod';
 import type { ConvMessage } from './conversation.js';
 
 export const SFT_FORMATS = ['openai', 'trl', 'sharegpt'] as const;
+
+/**
+ * What each line says about where it came from, in every format: the tool profile the model was
+ * given (`coding`, `openclaw-2026.9.6`, or `custom` for a black box's own tool set), so data from
+ * claw and from the real OpenClaw share one schema and can be told apart or filtered.
+ */
+export const SftMetadata = z.object({ tool_profile: z.string().min(1), agent: z.string().optional(), source: z.string().optional() }).strict();
+export type SftMetadata = z.infer<typeof SftMetadata>;
 export type SftFormat = (typeof SFT_FORMATS)[number];
 
 export const FunctionTool = z.object({
@@ -82,7 +90,7 @@ const OpenAiMessage = z.discriminatedUnion('role', [
 ]);
 
 export const OpenAiLine = z
-  .object({ messages: z.array(OpenAiMessage).min(2), tools: Tools })
+  .object({ messages: z.array(OpenAiMessage).min(2), tools: Tools, metadata: SftMetadata.optional() })
   .strict()
   .superRefine((l, ctx) => checkToolPairing(l.messages, ctx));
 export type OpenAiLine = z.infer<typeof OpenAiLine>;
@@ -123,7 +131,7 @@ const TrlMessage = z.discriminatedUnion('role', [
 ]);
 
 export const TrlLine = z
-  .object({ messages: z.array(TrlMessage).min(2), tools: Tools })
+  .object({ messages: z.array(TrlMessage).min(2), tools: Tools, metadata: SftMetadata.optional() })
   .strict()
   .superRefine((l, ctx) => {
     checkToolPairing(l.messages, ctx);
@@ -164,6 +172,7 @@ export const ShareGptLine = z
     conversations: z.array(z.object({ from: z.enum(['human', 'gpt', 'function_call', 'observation']), value: z.string() }).strict()).min(2),
     system: z.string(),
     tools: z.string(),
+    metadata: SftMetadata.optional(),
   })
   .strict()
   .superRefine((l, ctx) => {

@@ -10,7 +10,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { CLAW_TOOLS } from '../agents/claw/tools.js';
+import { profileOfToolNames, toolsOf as profileTools } from '../agents/claw/tools.js';
+import { DEFAULT_TOOL_PROFILE, ToolProfile } from '../agents/spec.js';
 import { ExportFormatError, UsageError } from '../errors.js';
 import { redact } from '../llm/redact.js';
 import { terminalSafe } from '../runs/report.js';
@@ -57,6 +58,8 @@ export const SftStats = z.object({
   turns: z.object({ total: Count, mean: z.number().nullable(), max: Count }),
   tool_calls: Count,
   tools_used: z.record(z.string(), Count),
+  /** Examples per tool profile (each line's metadata.tool_profile). */
+  tool_profiles: z.record(z.string(), Count),
   /** Summed over the examples whose trajectory recorded usage (prompt tokens count each call's whole prompt). */
   tokens: z.object({ prompt: Count, completion: Count, examples_with_usage: Count }),
 });
@@ -73,20 +76,33 @@ async function firstLine(file: string): Promise<string | null> {
   }
 }
 
-const DECLARED = z.array(FunctionTool).parse(CLAW_TOOLS);
 const RecordedTools = z.object({ request: z.object({ body: z.object({ tools: z.array(FunctionTool).min(1) }) }) });
 
-/** The tools declared to the model: as its recorded request sent them, else OpenClaw's (the claw agent's). */
-async function toolsOf(s: SftSource): Promise<z.infer<typeof FunctionTool>[]> {
-  if (!s.calls) return DECLARED;
-  const line = await firstLine(s.calls);
-  if (!line) return DECLARED;
+/** The profile a trajectory names (the claw agent writes it), if it is one we know. */
+function namedProfile(t: AtifTrajectory): ToolProfile | null {
+  const p = ToolProfile.safeParse(t.extra?.tool_profile);
+  return p.success ? p.data : null;
+}
+
+/**
+ * The tools declared to the model — as its recorded request sent them, else the claw profile's the
+ * trajectory names (default: OpenClaw's coding profile) — and the profile they are: the named one,
+ * the one whose tool names they have, or `custom`.
+ */
+async function toolsOf(s: SftSource, t: AtifTrajectory): Promise<{ tools: z.infer<typeof FunctionTool>[]; profile: string }> {
+  const named = namedProfile(t);
+  const fallback = { tools: z.array(FunctionTool).parse(profileTools(named ?? DEFAULT_TOOL_PROFILE)), profile: named ?? DEFAULT_TOOL_PROFILE };
+  const line = s.calls ? await firstLine(s.calls) : null;
+  if (!line) return fallback;
+  let tools: z.infer<typeof FunctionTool>[];
   try {
     const r = RecordedTools.safeParse(JSON.parse(line));
-    return r.success ? r.data.request.body.tools : DECLARED;
+    if (!r.success) return fallback;
+    tools = r.data.request.body.tools;
   } catch {
-    return DECLARED;
+    return fallback;
   }
+  return { tools, profile: named ?? profileOfToolNames(tools.map((x) => x.function.name)) ?? 'custom' };
 }
 
 function usageOf(t: AtifTrajectory): { prompt: number; completion: number } | null {
@@ -161,6 +177,7 @@ export async function exportSft(o: SftOptions): Promise<SftStats> {
     turns: { total: 0, mean: null, max: 0 },
     tool_calls: 0,
     tools_used: {},
+    tool_profiles: {},
     tokens: { prompt: 0, completion: 0, examples_with_usage: 0 },
   };
   const schema = LINE_SCHEMAS[o.format];
@@ -187,11 +204,14 @@ export async function exportSft(o: SftOptions): Promise<SftStats> {
         }
         seen.add(key);
       }
-      const line = toSftLine(o.format, prepared.messages, redact(await toolsOf(s), s.secrets));
-      if (typeof line === 'string') {
-        stats.skipped.push({ source: s.label, reason: line });
+      const declared = await toolsOf(s, t);
+      const sft = toSftLine(o.format, prepared.messages, redact(declared.tools, s.secrets));
+      if (typeof sft === 'string') {
+        stats.skipped.push({ source: s.label, reason: sft });
         continue;
       }
+      const line = { ...sft, metadata: { tool_profile: declared.profile, agent: t.agent.name } };
+      stats.tool_profiles[declared.profile] = (stats.tool_profiles[declared.profile] ?? 0) + 1;
       const checked = schema.safeParse(line);
       if (!checked.success) throw new ExportFormatError(o.format, s.label, checked.error.issues.map((i) => `${i.path.join('.') || '(line)'}: ${i.message}`));
       await file.write(JSON.stringify(line));

@@ -53,6 +53,8 @@ export const TRIAL_FILES = {
   verifier: 'verifier',
   /** What a black-box agent is given (the instruction file), bound read-only into its sandbox. */
   agentInput: 'agent-input',
+  /** `--agent openclaw`: OpenClaw's own session export (manifest.json, events.jsonl, session-branch.json…). */
+  openclawSession: 'openclaw-session',
 } as const;
 
 export type TrialFile = keyof typeof TRIAL_FILES;
@@ -75,7 +77,7 @@ export function trialFile(trialDir: string, file: TrialFile): string {
 
 /** Where an agent writes its part of a trial (or episode) folder. */
 export function agentFiles(trialDir: string): AgentFiles {
-  return { trajectory: trialFile(trialDir, 'trajectory'), calls: trialFile(trialDir, 'calls'), snapshots: trialFile(trialDir, 'snapshots'), input: trialFile(trialDir, 'agentInput') };
+  return { trajectory: trialFile(trialDir, 'trajectory'), calls: trialFile(trialDir, 'calls'), snapshots: trialFile(trialDir, 'snapshots'), input: trialFile(trialDir, 'agentInput'), openclawSession: trialFile(trialDir, 'openclawSession') };
 }
 
 /** A fresh run id: time, agent and a random suffix (`2026-11-24T10-00-00-nop-ab12cd`). */

@@ -28,6 +28,7 @@ export const inProcessPool: Orchestrator = {
               runDir: run.runDir,
               timeoutMultiplier: manifest.timeout_multiplier,
               harnessRetries: manifest.harness_retries,
+              limits: manifest.limits,
               judge: run.judge,
               signal: hooks.signal,
             });

@@ -90,6 +90,10 @@ export const Report = z.object({
   errors: z.array(
     z.object({ task_id: z.string(), attempt: z.number().int(), kind: ReportErrorKind, message: z.string(), trial_dir: z.string() }),
   ),
+  /** Trials whose agent crashed (results' `agent_crash`), whatever the verifier scored. */
+  crashed: z
+    .array(z.object({ task_id: z.string(), attempt: z.number().int(), reward: z.number(), crash: z.string(), trial_dir: z.string() }))
+    .default([]),
 });
 export type Report = z.infer<typeof Report>;
 
@@ -230,6 +234,10 @@ export function buildReport(manifest: RunManifest, results: readonly ResultLine[
     tasks,
     tasks_not_run: tasksNotRun,
     errors,
+    crashed: lines
+      .filter((r) => r.agent_crash)
+      .map((r) => ({ task_id: r.task_id, attempt: r.attempt, reward: r.reward, crash: r.agent_crash!, trial_dir: r.trial_dir }))
+      .sort((a, b) => byString(a.task_id, b.task_id) || a.attempt - b.attempt),
   };
 }
 
@@ -319,6 +327,7 @@ export function formatReportText(report: Report, opts: { color: boolean }): stri
     n.errored ? c.red(plural(n.errored, 'error')) : '0 errors',
   ];
   if (n.harness_retries) parts.push(c.yellow(`${n.harness_retries} harness retr${n.harness_retries === 1 ? 'y' : 'ies'}`));
+  if (report.crashed.length) parts.push(c.red(`${report.crashed.length} agent crash${report.crashed.length === 1 ? '' : 'es'}`));
   out.push(parts.join(' · '));
   if (n.tasks_not_run || n.trials_missing) {
     out.push(c.yellow(`${plural(n.tasks_not_run, 'task')} not run yet, ${plural(n.trials_missing, 'trial')} missing`));
@@ -356,6 +365,13 @@ export function formatReportText(report: Report, opts: { color: boolean }): stri
     [false, true, true, true, true],
   );
   out.push(`Wall time  ${formatDuration(t.wall_ms)}`);
+
+  if (report.crashed.length) {
+    out.push('');
+    out.push(c.red(c.bold(`Agent crashed (${report.crashed.length}): the reward is the verifier's, the agent did not end cleanly`)));
+    for (const e of report.crashed.slice(0, MAX_ERRORS_PER_KIND)) out.push(`  ${terminalSafe(e.task_id, 60)} #${e.attempt}  reward ${formatReward(e.reward)}  ${c.dim(terminalSafe(e.crash))}`);
+    if (report.crashed.length > MAX_ERRORS_PER_KIND) out.push(c.dim(`  … and ${report.crashed.length - MAX_ERRORS_PER_KIND} more`));
+  }
 
   if (report.errors.length) {
     out.push('');

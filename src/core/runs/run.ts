@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import picomatch from 'picomatch';
 import type { Agent } from '../agents/agent.js';
-import { createAgent } from '../agents/registry.js';
+import { agentVersions, createAgent } from '../agents/registry.js';
 import { checkAgentSpec, type AgentSpec } from '../agents/spec.js';
 import { TaskLoadError, UsageError } from '../errors.js';
 import type { Sandbox, SandboxMode } from '../sandbox/sandbox.js';
@@ -43,6 +43,8 @@ export interface RunOptions {
   out?: string;
   /** A Redis URL: trials go to `clawgym worker`s through BullMQ instead of the in-process pool. */
   queue?: string;
+  /** Sandbox limits over each task's own. */
+  limits?: { memory_mb?: number; max_processes?: number };
 }
 
 export interface RunSummary {
@@ -88,7 +90,8 @@ export async function startRun(o: RunOptions, sandbox: Sandbox, hooks: RunHooks 
     timeout_multiplier: o.timeoutMultiplier ?? 1,
     sandbox: sandbox.mode,
     harness_retries: o.harnessRetries ?? 2,
-    versions: { clawgym: VERSION, node: process.version },
+    ...(o.limits && (o.limits.memory_mb || o.limits.max_processes) ? { limits: Object.fromEntries(Object.entries(o.limits).filter(([, v]) => v !== undefined)) } : {}),
+    versions: { clawgym: VERSION, node: process.version, ...agentVersions(agentSpec) },
   };
   writeManifest(runDir, manifest);
   if (errors.length) await writeFile(runPaths(runDir).loadErrors, errors.map((e) => e.message).join('\n') + '\n');

@@ -10,7 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import type { Agent } from '../agents/agent.js';
 import { sumCallLog } from '../llm/usage.js';
 import { ClawgymError, errorMessage, type ErrorKind , UsageError } from '../errors.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
+import { withDefaultLimits, type Sandbox } from '../sandbox/sandbox.js';
 import { CallRecorder } from '../llm/recorder.js';
 import type { Task } from '../task/task.js';
 import type { RubricJudge } from '../verify/judge.js';
@@ -20,7 +20,7 @@ import { verifyWorkspace } from '../verify/verify.js';
 import { materializeWorkspace, type Owner } from '../workspace/copy.js';
 import { EventLog } from '../trace/events.js';
 import { agentFiles, trialDirOf, trialFile } from './folder.js';
-import type { ResultLine } from './records.js';
+import { agentCrash, type ResultLine } from './records.js';
 
 export interface TrialOptions {
   task: Task;
@@ -33,6 +33,8 @@ export interface TrialOptions {
   /** Scores rubrics; its calls go to the trial's llm/judge-calls.jsonl. */
   judge?: RubricJudge;
   signal?: AbortSignal;
+  /** The run's `--memory-mb` / `--max-processes`, over the task's own `limits`. */
+  limits?: { memory_mb?: number; max_processes?: number };
 }
 
 /**
@@ -79,8 +81,9 @@ export function verifyTrialWorkspace(o: { task: Task; dir: string; workspace: st
 }
 
 async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog): Promise<Omit<ResultLine, 'harness_retries'>> {
-  const { task, attempt, agent, sandbox } = o;
+  const { task, attempt, agent } = o;
   const spec = task.spec;
+  const sandbox = withDefaultLimits(o.sandbox, { memoryMb: o.limits?.memory_mb ?? spec.limits?.memory_mb, maxProcesses: o.limits?.max_processes ?? spec.limits?.max_processes });
   const t0 = performance.now();
   const owner = sandbox.owner;
   await rm(trialDir, { recursive: true, force: true });
@@ -119,6 +122,7 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
   const [agentUsage, judgeUsage] = await Promise.all([sumCallLog(files.calls), sumCallLog(trialFile(workDir, 'judgeCalls'))]);
   if (scratchRoot) await moveInto(scratchRoot, trialDir);
   if (result.error_kind === 'harness') throw new ClawgymError('harness', result.error ?? 'harness error');
+  const exit = { code: outcome.exitCode, signal: outcome.signal, timed_out: outcome.timedOut, ...(outcome.endReason ? { end_reason: outcome.endReason } : {}), ...(outcome.oomKilled ? { oom_killed: true } : {}) };
   return {
     task_id: spec.id,
     attempt,
@@ -128,7 +132,9 @@ async function attemptOnce(o: TrialOptions, trialDir: string, events: EventLog):
     error_kind: result.error_kind,
     category: spec.category ?? null,
     agent: agent.name,
-    agent_exit: { code: outcome.exitCode, signal: outcome.signal, timed_out: outcome.timedOut, ...(outcome.endReason ? { end_reason: outcome.endReason } : {}) },
+    agent_exit: exit,
+    agent_crash: agentCrash(exit),
+    ...(outcome.version ? { agent_version: outcome.version } : {}),
     code_score: result.code.score,
     rubric_score: result.rubric.score,
     timings: { setup_ms: t1 - t0, agent_ms: t2 - t1, verify_ms: t3 - t2, total_ms: t3 - t0 },

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../errors.js';
+import { rlimitsFor, type SandboxCgroup } from './cgroup.js';
 import { OutputCollector } from './output.js';
 import type { SandboxCall, SandboxLimits, SandboxResult, SandboxSession } from './sandbox.js';
 
@@ -99,6 +100,8 @@ interface Pending {
   out: OutputCollector;
   err: OutputCollector;
   started: number;
+  /** The cgroup's OOM kills when the call started (a rise means one of the call's processes). */
+  oomBefore: number;
   timedOut: boolean;
   killedAt: number | null;
   onOutput?: SandboxCall['onOutput'];
@@ -119,6 +122,8 @@ export interface PersistentOptions {
   limits: SandboxLimits;
   /** uid/gid bwrap runs as (we are root and drop to it). */
   user?: { uid: number; gid: number };
+  /** The sandbox's cgroup (bwrapArgs join it): removed when the sandbox has ended. */
+  cgroup?: SandboxCgroup | null;
 }
 
 export class PersistentSandbox implements SandboxSession {
@@ -188,14 +193,15 @@ export class PersistentSandbox implements SandboxSession {
     if (this.state !== 'open') return Promise.reject(this.failure ?? new HarnessError('the sandbox is closed'));
     const id = this.nextId++;
     const lim = { ...this.o.limits, ...call.limits };
-    const kib = 1024 * 1024;
+    const mib = 1024 * 1024;
+    const rl = rlimitsFor(lim, this.o.cgroup ?? null);
     const entries = [
       ...call.argv.map((a) => `a${a}`),
       ...Object.entries({ ...this.o.env, ...call.env }).map(([k, v]) => `e${k}=${v}`),
       `c${call.cwd ?? this.o.cwd}`,
-      `u${lim.maxProcesses}`,
-      `d${lim.memoryMb * kib}`,
-      `f${lim.fileSizeMb * kib}`,
+      `u${rl.nproc}`,
+      `d${rl.dataMb === null ? -1 : rl.dataMb * mib}`, // -1: RLIM_INFINITY (the cgroup limits memory)
+      `f${rl.fileSizeMb * mib}`,
       ...(call.stdin !== undefined ? ['i'] : []),
     ];
     if (entries.some((e) => e.includes('\0'))) return Promise.reject(new HarnessError('a command line or environment value contains a NUL byte'));
@@ -204,6 +210,7 @@ export class PersistentSandbox implements SandboxSession {
         out: new OutputCollector(lim.outputBytes),
         err: new OutputCollector(lim.outputBytes),
         started: performance.now(),
+        oomBefore: this.o.cgroup?.oomKills() ?? 0,
         timedOut: false,
         killedAt: null,
         onOutput: call.onOutput,
@@ -257,6 +264,7 @@ export class PersistentSandbox implements SandboxSession {
         out: new OutputCollector(1 << 20),
         err: new OutputCollector(1024),
         started: performance.now(),
+        oomBefore: 0,
         timedOut: false,
         killedAt: null,
         resolve: (r) => resolve(r.stdout.trim().split(/\s+/).map((us) => Number(us) / 1000)),
@@ -269,7 +277,11 @@ export class PersistentSandbox implements SandboxSession {
 
   /** End every call and the sandbox; resolves when nothing of it is left running. */
   async close(): Promise<void> {
-    if (this.state === 'closed') return this.exited;
+    if (this.state === 'closed') {
+      await this.exited;
+      this.killGroup();
+      return this.o.cgroup?.remove();
+    }
     this.state = 'closing';
     this.child.stdin!.end();
     const timer = setTimeout(() => this.killGroup(), KILL_GRACE_MS);
@@ -277,6 +289,7 @@ export class PersistentSandbox implements SandboxSession {
     clearTimeout(timer);
     // bwrap is gone; if anything of its process group were left, it goes now.
     this.killGroup();
+    await this.o.cgroup?.remove();
   }
 
   private killGroup(): void {
@@ -368,6 +381,7 @@ export class PersistentSandbox implements SandboxSession {
       stdoutBytes: p.out.total,
       stderrBytes: p.err.total,
       durationMs: performance.now() - p.started,
+      ...(this.o.cgroup && this.o.cgroup.oomKills() > p.oomBefore ? { oomKilled: true } : {}),
     });
   }
 

@@ -3,27 +3,38 @@
  *
  * `bwrap` mode: bubblewrap with every namespace unshared (no network, own pid namespace), the
  * system folders read-only, /root, /home and /tmp empty, the workspace the only writable host
- * folder. Limits are rlimits (soft and hard) set by the sandbox's first shell before it runs the
- * command, so everything inside inherits them and nothing inside can raise them. RLIMIT_NPROC is not enforced for uid 0, so when we run as root the sandbox drops to an
- * unprivileged uid and appears as root only inside its user namespace.
+ * folder. Memory and processes are limited by a cgroup per sandbox where this machine lets us
+ * make one (cgroup.ts: memory.max / memory.limit_in_bytes, pids.max), joined before bubblewrap
+ * starts; the other limits, and memory and processes where no cgroup is writable, are rlimits (soft
+ * and hard) set by the sandbox's first shell before it runs the command, so everything inside
+ * inherits them and nothing inside can raise them. RLIMIT_NPROC is not enforced for uid 0, so when
+ * we run as root the sandbox drops to an unprivileged uid and appears as root only inside its user
+ * namespace.
  *
  * `none` mode runs the command on the host in the workspace folder: no isolation at all, only
  * when the user asks for it explicitly.
  */
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { HarnessError, SandboxUnavailableError } from '../errors.js';
 import { TASK_ENVIRONMENT } from '../task/task-environment.js';
+import { cgroupJoinPrefix, rlimitsFor, SandboxCgroup, type Rlimits } from './cgroup.js';
+
+export { DATA_RLIMIT_FACTOR, SHARED_NPROC } from './cgroup.js';
 import { OutputCollector } from './output.js';
 import { markPersistentUnavailable, PersistentSandbox, persistentUnavailable, SupervisorUnavailableError, supervisorBinary } from './persistent.js';
 
 export type SandboxMode = 'bwrap' | 'none';
 
 export interface SandboxLimits {
-  /** RLIMIT_DATA per process (MiB). */
+  /**
+   * Memory of the whole sandbox (MiB): its cgroup's memory limit; where there is no memory cgroup,
+   * RLIMIT_DATA per process at DATA_RLIMIT_FACTOR times this (it counts address space, not memory).
+   */
   memoryMb: number;
-  /** RLIMIT_NPROC: processes and threads inside the sandbox's user namespace. */
+  /** Processes and threads of the sandbox: its cgroup's pids.max, else RLIMIT_NPROC. */
   maxProcesses: number;
   /** RLIMIT_FSIZE: the largest file a process may write (MiB). */
   fileSizeMb: number;
@@ -33,6 +44,11 @@ export interface SandboxLimits {
   tmpMb: number;
 }
 
+/**
+ * 4 GiB of memory fits a Node/V8 agent (OpenClaw: ~1.2 GB resident, 6 isolates). Without a memory
+ * cgroup the fallback RLIMIT_DATA is twice that, 8 GiB: V8 reserves ~512 MiB of address space per
+ * isolate, so OpenClaw's VmData reaches 4.4–4.7 GB and a 4 GiB data limit kills it.
+ */
 export const DEFAULT_LIMITS: SandboxLimits = {
   memoryMb: 4096,
   maxProcesses: 1024,
@@ -75,6 +91,8 @@ export interface SandboxResult {
   stdoutBytes: number;
   stderrBytes: number;
   durationMs: number;
+  /** The kernel's OOM killer killed a process of the sandbox (known where a memory cgroup limits it). */
+  oomKilled?: boolean;
 }
 
 /** A command in an open sandbox: a SandboxRequest without what the sandbox fixed when it opened. */
@@ -101,6 +119,18 @@ export interface Sandbox {
   readonly owner?: { uid: number; gid: number };
   run(req: SandboxRequest): Promise<SandboxResult>;
   open(o: SessionOptions): Promise<SandboxSession>;
+}
+
+/** A sandbox whose calls get these limits unless the call sets its own (a task's or run's `limits`). */
+export function withDefaultLimits(sb: Sandbox, limits: Partial<SandboxLimits>): Sandbox {
+  if (!Object.values(limits).some((v) => v !== undefined)) return sb;
+  const defined = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as Partial<SandboxLimits>;
+  return {
+    mode: sb.mode,
+    owner: sb.owner,
+    run: (req) => sb.run({ ...req, limits: { ...defined, ...req.limits } }),
+    open: (o) => sb.open({ ...o, limits: { ...defined, ...o.limits } }),
+  };
 }
 
 /** A session that starts a sandbox per call (no isolation mode, or no supervisor here). */
@@ -160,9 +190,9 @@ function systemMountArgs(): string[] {
  * else is exec'd by a small bash. Cheaper than exec'ing prlimit before bwrap, and it is the same
  * bash a script check starts anyway.
  */
-export function withLimits(argv: string[], lim: SandboxLimits): string[] {
+export function withLimits(argv: string[], r: Rlimits): string[] {
   const kib = 1024;
-  const prologue = `ulimit -HS -u ${lim.maxProcesses} -d ${lim.memoryMb * kib} -f ${lim.fileSizeMb * kib} -c 0 || exit 125`;
+  const prologue = `ulimit -HS -u ${r.nproc} -d ${r.dataMb === null ? 'unlimited' : r.dataMb * kib} -f ${r.fileSizeMb * kib} -c 0 || exit 125`;
   if (argv[0] === 'bash' && argv[1] === '-c' && argv[2] !== undefined) return ['bash', '-c', `${prologue}\n${argv[2]}`, ...argv.slice(3)];
   return ['bash', '-c', `${prologue}\nexec "$@"`, 'clawgym-sandbox', ...argv];
 }
@@ -182,12 +212,17 @@ export class BwrapSandbox implements Sandbox {
     if (isRoot) this.owner = opts.dropTo ?? { uid: 65534, gid: 65534 };
   }
 
-  argv(req: SandboxRequest): string[] {
-    return [...this.prefix(req), '--', ...withLimits(req.argv, { ...DEFAULT_LIMITS, ...req.limits })];
+  argv(req: SandboxRequest, cg: SandboxCgroup | null = null): string[] {
+    const lim = { ...DEFAULT_LIMITS, ...req.limits };
+    return [...this.prefix(req, cg), '--', ...withLimits(req.argv, rlimitsFor(lim, cg))];
   }
 
-  /** bwrap and its options, up to the command: the same sandbox for one command or for a session. */
-  prefix(req: Omit<SandboxRequest, 'argv' | 'timeoutMs'>): string[] {
+  /**
+   * bwrap and its options, up to the command: the same sandbox for one command or for a session.
+   * With a cgroup, a shell in front joins it (and drops to the sandbox uid when we are root) first:
+   * the whole command line is then started as ourselves (`spawnUser`).
+   */
+  prefix(req: Omit<SandboxRequest, 'argv' | 'timeoutMs'>, cg: SandboxCgroup | null = null): string[] {
     const lim = { ...DEFAULT_LIMITS, ...req.limits };
     const args = [
       'bwrap',
@@ -224,13 +259,32 @@ export class BwrapSandbox implements Sandbox {
     for (const b of req.binds ?? []) args.push(b.readOnly ? '--ro-bind' : '--bind', b.host, b.dest);
     args.push('--chdir', req.cwd ?? req.mount, '--clearenv');
     for (const [k, v] of Object.entries(sandboxEnv(req.mount, req.env))) args.push('--setenv', k, v);
-    return args;
+    return cg ? cgroupJoinPrefix(cg, this.owner, args) : args;
+  }
+
+  /** Who starts the command line: with a cgroup, ourselves (the prefix drops to the sandbox uid). */
+  spawnUser(cg: SandboxCgroup | null): { uid: number; gid: number } | undefined {
+    return cg ? undefined : this.owner;
+  }
+
+  /** A cgroup for one sandbox with these limits, or null where the machine offers none. */
+  cgroup(limits?: Partial<SandboxLimits>): SandboxCgroup | null {
+    const lim = { ...DEFAULT_LIMITS, ...limits };
+    return SandboxCgroup.create({ memoryMb: lim.memoryMb, maxProcesses: lim.maxProcesses });
   }
 
   async run(req: SandboxRequest): Promise<SandboxResult> {
-    const r = await spawnCollected(this.argv(req), { user: this.owner, timeoutMs: req.timeoutMs, stdin: req.stdin, limits: req.limits, onOutput: req.onOutput, signal: req.signal });
+    const cg = this.cgroup(req.limits);
+    let r: SandboxResult;
+    try {
+      r = await spawnCollected(this.argv(req, cg), { user: this.spawnUser(cg), timeoutMs: req.timeoutMs, stdin: req.stdin, limits: req.limits, onOutput: req.onOutput, signal: req.signal });
+      if (cg?.oomKilled()) r.oomKilled = true;
+    } finally {
+      await cg?.remove();
+    }
     // bwrap's own setup failures are ours (harness), not the command's.
     if (r.exitCode === 1 && /^bwrap: /.test(r.stderr) && !r.stdout) throw new HarnessError(`sandbox setup failed: ${r.stderr.trim()}`);
+    if (r.exitCode === 125 && /clawgym-cgroup|setpriv/.test(r.stderr) && !r.stdout) throw new HarnessError(`sandbox setup failed (cgroup): ${r.stderr.trim()}`);
     return r;
   }
 
@@ -241,16 +295,19 @@ export class BwrapSandbox implements Sandbox {
    */
   async open(o: SessionOptions): Promise<SandboxSession> {
     if (persistentUnavailable()) return new PerCallSession(this, o);
+    const cg = this.cgroup(o.limits);
     try {
       return await PersistentSandbox.start({
-        bwrapArgs: this.prefix(o),
+        bwrapArgs: this.prefix(o, cg),
         supervisor: supervisorBinary().path!,
         env: sandboxEnv(o.mount, o.env),
         cwd: o.mount,
         limits: { ...DEFAULT_LIMITS, ...o.limits },
-        user: this.owner,
+        user: this.spawnUser(cg),
+        cgroup: cg,
       });
     } catch (e) {
+      await cg?.remove();
       if (!(e instanceof SupervisorUnavailableError)) throw e;
       markPersistentUnavailable(e.message);
       return new PerCallSession(this, o);
@@ -311,6 +368,21 @@ interface SpawnOptions {
   env?: Record<string, string>;
   onOutput?: SandboxRequest['onOutput'];
   signal?: AbortSignal;
+}
+
+/** Can `owner` reach `dir` by its path (every existing ancestor traversable by it)? */
+export function reachableBy(owner: { uid: number; gid: number }, dir: string): boolean {
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    let st;
+    try {
+      st = statSync(d);
+    } catch {
+      return false;
+    }
+    const x = st.uid === owner.uid ? st.mode & 0o100 : st.gid === owner.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!x) return false;
+    if (d === dirname(d)) return true;
+  }
 }
 
 /**

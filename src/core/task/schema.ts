@@ -328,6 +328,15 @@ export const Provenance = z
   .passthrough()
   .describe('Where the task came from (other keys are kept as they are).');
 
+export const TaskLimits = z
+  .object({
+    memory_mb: z.number().int().positive().optional().describe("Memory of the agent's sandbox in MiB (default 4096): a cgroup memory limit where the machine allows one, else RLIMIT_DATA at twice this. `clawgym run --memory-mb` overrides it."),
+    max_processes: z.number().int().positive().optional().describe("Processes and threads in the agent's sandbox (default 1024): a pids cgroup where the machine allows one, else RLIMIT_NPROC. `clawgym run --max-processes` overrides it."),
+  })
+  .strict()
+  .describe("The sandbox's resource limits for this task (agent and verifier).");
+export type TaskLimits = z.infer<typeof TaskLimits>;
+
 export const TaskSpec = z
   .object({
     id: z
@@ -341,6 +350,7 @@ export const TaskSpec = z
     operations: z.array(z.string()).default([]).describe('The atomic operations the task exercises.'),
     difficulty: z.number().int().min(1).max(5).optional().describe('1 (easiest) to 5 (hardest).'),
     timeout_sec: z.number().positive().default(DEFAULT_TIMEOUT_SEC).describe("The agent's wall-clock limit in seconds (default 600)."),
+    limits: TaskLimits.optional(),
     mount: z
       .string()
       .regex(/^\/[^\0]*$/, 'must be an absolute path')

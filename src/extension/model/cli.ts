@@ -34,11 +34,16 @@ export function runArgv(loc: CliLocation, a: RunArgs): string[] {
   for (const id of a.taskIds) argv.push('--include', exactGlob(id));
   argv.push('--agent', a.agent, '--out', a.out);
   if (a.agent === 'command' && a.command) argv.push('--command', a.command);
-  if (a.agent === 'claw' && a.model) argv.push('--model', a.model);
+  if ((a.agent === 'claw' || a.agent === 'openclaw') && a.model) argv.push('--model', a.model);
   if (a.sandbox !== 'bwrap') argv.push('--sandbox', a.sandbox);
   if (a.concurrency) argv.push('--concurrency', String(a.concurrency));
   if (a.json) argv.push('--json', '--no-progress');
   return argv;
+}
+
+/** `clawgym setup openclaw`: what the extension offers when the openclaw agent is picked and missing. */
+export function setupOpenclawArgv(loc: CliLocation): string[] {
+  return [...cliArgv(loc), 'setup', 'openclaw'];
 }
 
 export function verifyArgv(loc: CliLocation, taskSource: string, folder: string, sandbox: 'bwrap' | 'none'): string[] {

@@ -3,10 +3,11 @@
  * events.jsonl and snapshots.git beside it. Node only, no vscode (the debugger panel uses it).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
 import { RUN_FILES, trialFile } from '../../core/runs/folder.js';
 import { AtifTrajectory } from '../../core/trace/atif.js';
+import { importTrajectory } from '../../core/trace/import.js';
 import { WorkspaceSnapshots } from '../../core/workspace/snapshots.js';
 import type { SnapshotRef } from './trajectory-debugger.js';
 
@@ -20,6 +21,9 @@ export interface TrajectoryLocation {
   /** "task #attempt" for a trial, else the file's folder and name. */
   title: string;
 }
+
+/** The file of an `openclaw sessions export-trajectory` bundle the debugger opens. */
+export const OPENCLAW_BUNDLE_SESSION = 'session-branch.json';
 
 /** Trajectory files are named trajectory.json (the proxy also writes trajectory-<time>.json). */
 export const TRAJECTORY_FILE = /^trajectory(?:-[\w.-]+)?\.json$/;
@@ -37,12 +41,16 @@ export function locateTrajectory(path: string): TrajectoryLocation | undefined {
   const p = resolve(path);
   let dir: string;
   let file: string;
+  if (isDir(p) && existsSync(join(p, OPENCLAW_BUNDLE_SESSION)) && !existsSync(trialFile(p, 'trajectory'))) {
+    // A bundle from `openclaw sessions export-trajectory`.
+    return { trajectoryFile: join(p, OPENCLAW_BUNDLE_SESSION), trialDir: null, eventsFile: null, snapshotsDir: null, title: `${basename(p)} (OpenClaw session)` };
+  }
   if (isDir(p)) {
     dir = p;
     file = trialFile(p, 'trajectory');
     if (!existsSync(file) && !existsSync(trialFile(p, 'events'))) return undefined;
   } else {
-    if (!p.endsWith('.json')) return undefined;
+    if (!p.endsWith('.json') && !p.endsWith('.jsonl')) return undefined;
     dir = dirname(p);
     file = p;
   }
@@ -70,10 +78,18 @@ export function readTrajectory(file: string): TrajectoryRead {
   try {
     json = JSON.parse(raw);
   } catch (e) {
-    return { ok: false, missing: false, error: `${basename(file)} is not JSON: ${errorMessage(e)}` };
+    // JSON lines: an OpenClaw session file.
+    const imported = importTrajectory(raw, basename(file));
+    if (imported.ok) return { ok: true, trajectory: imported.trajectory };
+    return { ok: false, missing: false, error: file.endsWith('.jsonl') ? imported.error : `${basename(file)} is not JSON: ${errorMessage(e)}` };
   }
   const r = AtifTrajectory.safeParse(json);
   if (!r.success) {
+    // Outside a trial, not ClawGym's own: ATIF another harness wrote, or an OpenClaw session
+    // (core/trace/import.ts). A trial's trajectory.json is ours and held to the schema.
+    const inTrial = existsSync(trialFile(dirname(file), 'events')) || existsSync(trialFile(dirname(file), 'snapshots'));
+    const imported = inTrial ? null : importTrajectory(raw, basename(file));
+    if (imported?.ok) return { ok: true, trajectory: imported.trajectory };
     const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     return { ok: false, missing: false, error: `${basename(file)} is not an ATIF trajectory: ${issues.join('; ')}${r.error.issues.length > 5 ? ` (and ${r.error.issues.length - 5} more)` : ''}` };
   }

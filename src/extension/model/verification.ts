@@ -89,6 +89,7 @@ export function verificationState(v: VerifyResult, source: VerificationSource, l
     weights: v.weights_applied,
     timings,
     agentExit: !exit ? null : exit.timed_out ? 'timed out' : exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`,
+    agentCrash: line?.agent_crash ?? null,
     verifiedAt: v.verified_at,
   };
 }

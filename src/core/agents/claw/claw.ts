@@ -8,6 +8,7 @@ import { resolveLlmSettings, type LlmSettings } from '../../llm/config.js';
 import { LlmClient, type ClientDeps } from '../../llm/client.js';
 import { CallRecorder } from '../../llm/recorder.js';
 import { VERSION } from '../../version.js';
+import { DEFAULT_TOOL_PROFILE, type ToolProfile } from '../spec.js';
 import type { Agent, AgentOutcome } from '../agent.js';
 import { runToolLoop, type LoopResult } from './loop.js';
 import { ClawSession } from './session.js';
@@ -26,6 +27,8 @@ export interface ClawOptions {
   /** Take workspace snapshots (default true). */
   snapshots?: boolean;
   client?: ClientDeps;
+  /** The tools offered to the model (default `coding`). */
+  toolProfile?: ToolProfile;
 }
 
 export const DEFAULT_MAX_STEPS = 50;
@@ -47,9 +50,10 @@ export function clawAgent(o: ClawOptions): Agent {
         agent: { name: 'clawgym-claw', version: VERSION, model_name: settings.model },
         snapshots: o.snapshots ?? true,
         secrets: client.secrets,
+        toolProfile: o.toolProfile,
       });
       session.deadline = deadline;
-      const extra = { base_url: settings.baseUrl, task_id: ctx.task.spec.id, limits: { max_steps: maxSteps, max_tokens: o.maxTokens ?? null, timeout_ms: ctx.timeoutMs } };
+      const extra = { base_url: settings.baseUrl, task_id: ctx.task.spec.id, tool_profile: o.toolProfile ?? DEFAULT_TOOL_PROFILE, limits: { max_steps: maxSteps, max_tokens: o.maxTokens ?? null, timeout_ms: ctx.timeoutMs } };
       let result: LoopResult | undefined;
       try {
         result = await runToolLoop({

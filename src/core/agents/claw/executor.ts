@@ -3,10 +3,12 @@
  * JSON, a failing tool — becomes an error observation the model can react to, never a crash.
  */
 import { ClawgymError, errorMessage } from '../../errors.js';
-import { editTool, readTool, writeTool, type ToolOutput } from './fs-tools.js';
+import type { ToolProfile } from '../spec.js';
+import { editTool, lsTool, readTool, writeTool, type ToolOutput } from './fs-tools.js';
+import { applyPatchTool } from './patch-tool.js';
 import { ProcessSessions } from './processes.js';
 import type { ToolEnv } from './tool-env.js';
-import { isToolName, normaliseArgs, parseArguments, TOOL_NAMES, ToolInputError } from './tools.js';
+import { isToolName, normaliseArgs, parseArguments, profileToolNames, ToolInputError } from './tools.js';
 
 export interface ToolCallResult extends ToolOutput {
   /** The arguments as parsed (the raw text when they were not a JSON object). */
@@ -18,7 +20,10 @@ export interface ToolCallResult extends ToolOutput {
 export class ToolExecutor {
   readonly sessions: ProcessSessions;
 
-  constructor(readonly env: ToolEnv) {
+  constructor(
+    readonly env: ToolEnv,
+    readonly profile?: ToolProfile,
+  ) {
     this.sessions = new ProcessSessions(env);
   }
 
@@ -29,8 +34,8 @@ export class ToolExecutor {
     } catch (e) {
       return { text: `Error: ${errorMessage(e)}`, isError: true, arguments: rawArguments, problem: 'invalid_args' };
     }
-    if (!isToolName(name)) {
-      return { text: `Error: there is no tool "${name}". Available tools: ${TOOL_NAMES.join(', ')}.`, isError: true, arguments: args, problem: 'tool_not_found' };
+    if (!isToolName(name, this.profile)) {
+      return { text: `Error: there is no tool "${name}". Available tools: ${profileToolNames(this.profile).join(', ')}.`, isError: true, arguments: args, problem: 'tool_not_found' };
     }
     try {
       const t = normaliseArgs(name, args);
@@ -50,6 +55,12 @@ export class ToolExecutor {
           break;
         case 'process':
           out = await this.sessions.process(t.args);
+          break;
+        case 'ls':
+          out = await lsTool(this.env, t.args);
+          break;
+        case 'apply_patch':
+          out = await applyPatchTool(this.env, t.args);
           break;
       }
       return { ...out, arguments: args };

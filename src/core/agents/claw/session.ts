@@ -21,7 +21,8 @@ import { ToolExecutor, type ToolCallResult } from './executor.js';
 import { systemPrompt } from './prompt.js';
 import { StepRecorder, type RecordedCall } from './recording.js';
 import type { ToolEnv } from './tool-env.js';
-import { CLAW_TOOLS } from './tools.js';
+import { DEFAULT_TOOL_PROFILE, type ToolProfile } from '../spec.js';
+import { toolsOf } from './tools.js';
 
 export interface ClawSessionOptions {
   /** Who the trajectory says acted (ATIF `agent`). */
@@ -34,6 +35,8 @@ export interface ClawSessionOptions {
   secrets?: readonly string[];
   /** What the trajectory records as the system prompt (default: the claw prompt, as the model sees it). */
   recordedSystem?: string;
+  /** The tool profile offered to the model (default `coding`). */
+  toolProfile?: ToolProfile;
 }
 
 /** A tool call as a policy sent it: the arguments as parsed, and the text they came as. */
@@ -46,8 +49,8 @@ export interface CallOutcome extends ToolCallResult {
 }
 
 export class ClawSession {
-  /** The OpenClaw tool schemas the model is offered. */
-  readonly tools = CLAW_TOOLS;
+  /** The OpenClaw tool schemas the model is offered (the profile's). */
+  readonly tools: ReturnType<typeof toolsOf>;
   private closed = false;
 
   private constructor(
@@ -57,7 +60,10 @@ export class ClawSession {
     /** The claw system prompt for this workspace (bootstrap files and skills included). */
     readonly systemPrompt: string,
     private readonly tmp: string,
-  ) {}
+    readonly toolProfile: ToolProfile = DEFAULT_TOOL_PROFILE,
+  ) {
+    this.tools = toolsOf(toolProfile);
+  }
 
   /**
    * Open the session for a trial's context: the sandbox (workspace at the task's mount, a private
@@ -89,7 +95,7 @@ export class ClawSession {
       const prompt = systemPrompt(await loadWorkspaceContext(ctx.workspace, mount), mount);
       recorder.system(o.recordedSystem ?? prompt);
       recorder.user(ctx.task.spec.instruction);
-      return new ClawSession(env, new ToolExecutor(env), recorder, prompt, tmp);
+      return new ClawSession(env, new ToolExecutor(env, o.toolProfile), recorder, prompt, tmp, o.toolProfile);
     } catch (e) {
       await sandbox?.close();
       await rm(tmp, { recursive: true, force: true });

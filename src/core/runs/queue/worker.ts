@@ -102,6 +102,7 @@ export class TrialWorker {
       runDir: d.run_dir,
       timeoutMultiplier: ctx.manifest.timeout_multiplier,
       harnessRetries: ctx.manifest.harness_retries,
+      limits: ctx.manifest.limits,
       judge: ctx.judge,
     });
     this.o.onEvent?.({ event: 'job_end', job_id: job.id!, run_id: d.run_id, task_id: d.task_id, attempt: d.attempt, reward: line.reward, error: line.error, ms: Math.round(performance.now() - t0) });
