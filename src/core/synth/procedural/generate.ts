@@ -60,7 +60,7 @@ export function proceduralTask(i: number, o: Pick<ProceduralOptions, 'seed' | 'p
   const family = families[i % families.length]!;
   const taskSeed = mix32(o.seed >>> 0, i);
   const rng = new Rng(taskSeed);
-  const difficulty = rng.pick(o.difficulties ?? ([1, 2, 3, 4, 5] as const));
+  const difficulty = rng.pick(o.difficulties ?? family.difficultyMix ?? ([1, 2, 3, 4, 5] as const));
   // Someone who would send this task: a persona of the family's domains (any, if the bank has none).
   const persona = rng.pick(fitting(o.personas, family));
   const out = family.generate({ rng: rng.fork(1), difficulty, persona });
