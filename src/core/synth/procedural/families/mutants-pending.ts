@@ -10,7 +10,6 @@ export const MUTANTS_PENDING: ReadonlySet<string> = new Set<string>([
   'sales-pivot',
   'survey-nps',
   'ab-test-readout',
-  'i18n-fill',
   'recipe-scaler',
   'catalog-price-update',
   'blog-index',
