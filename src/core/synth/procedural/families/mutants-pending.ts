@@ -13,7 +13,6 @@ export const MUTANTS_PENDING: ReadonlySet<string> = new Set<string>([
   'recipe-scaler',
   'catalog-price-update',
   'blog-index',
-  'nginx-access-report',
   'crontab-schedule-report',
   'systemd-hardening',
   'backup-manifest-verify',
