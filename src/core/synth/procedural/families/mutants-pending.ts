@@ -13,7 +13,6 @@ export const MUTANTS_PENDING: ReadonlySet<string> = new Set<string>([
   'recipe-scaler',
   'catalog-price-update',
   'blog-index',
-  'crontab-schedule-report',
   'systemd-hardening',
   'backup-manifest-verify',
   'env-config-merge',
