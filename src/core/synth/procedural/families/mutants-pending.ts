@@ -19,7 +19,6 @@ export const MUTANTS_PENDING: ReadonlySet<string> = new Set<string>([
   'ics-free-slots',
   'project-critical-path',
   'reading-plan',
-  'kb-link-audit',
   'py-symbol-rename',
   'py-failing-test-fix',
   'py-unit-tests-write',
