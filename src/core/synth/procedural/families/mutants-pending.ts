@@ -15,7 +15,6 @@ export const MUTANTS_PENDING: ReadonlySet<string> = new Set<string>([
   'blog-index',
   'systemd-hardening',
   'backup-manifest-verify',
-  'env-config-merge',
   'ics-free-slots',
   'project-critical-path',
   'reading-plan',
