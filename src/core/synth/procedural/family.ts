@@ -76,13 +76,13 @@ export interface Family {
   subcategory: string;
   /** One line: what the tasks of this family ask for. */
   summary: string;
+  /** Who would send this task (the persona is drawn from those); default: by category (CATEGORY_DOMAINS). */
+  domains?: readonly PersonaDomain[];
   /**
    * The difficulties a pool draws this family's tasks from (one picked uniformly, so repeats
    * weight it); default 1–5. Composed families lean harder (see the README's difficulty mix).
    */
   difficultyMix?: readonly Difficulty[];
-  /** Who would send this task (the persona is drawn from those); default: by category (CATEGORY_DOMAINS). */
-  domains?: readonly PersonaDomain[];
   generate(ctx: FamilyContext): FamilyOutput;
 }
 
