@@ -1,8 +1,9 @@
 /** Systems & Automation: read a crontab and report how often each job runs per day and when it first/last fires. */
-import type { Family } from '../family.js';
+import type { Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
 import { hhmm } from './calendar.js';
 import { cmp } from './common.js';
+import { csvQuoteAll, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
 import { HOST_PREFIXES } from './names.js';
 import { say, sayEach } from './phrasing.js';
 import { pyOracle } from './py-oracle.js';
@@ -37,7 +38,7 @@ function expand(f: string, lo: number, hi: number): number[] {
 
 export const crontabScheduleReport: Family = {
   id: 'crontab-schedule-report',
-  version: 1,
+  version: 2,
   category: 'Systems & Automation',
   subcategory: 'scheduled task execution',
   summary: 'Parse a crontab and report each active job’s runs per day and first (and last) run time as CSV.',
@@ -75,20 +76,22 @@ export const crontabScheduleReport: Family = {
     if (difficulty >= 5) lines.push(`SHELL=/bin/bash`, `MAILTO=${rng.pick(['ops', 'alerts', 'sre'])}@${rng.pick(['example.com', 'corp.internal', 'acme.io'])}`, 'PATH=/usr/local/bin:/usr/bin:/bin');
     lines.push('');
     const rows: Array<{ job: string; runs: number; first: string; last: string }> = [];
+    // Witnesses: the first two jobs run once a day each (a tie), listed in reverse name order; the last runs every hour.
+    if (cmp(scripts[0]!, scripts[1]!) < 0) [scripts[0], scripts[1]] = [scripts[1]!, scripts[0]!];
     for (let i = 0; i < nJobs; i++) {
       const script = scripts[i]!;
       const cmd = `${rng.pick(DIRS)}/${script}${rng.pick(ARGS)}${rng.chance(0.5) ? ` >> /var/log/${script.replace(/\.\w+$/, '')}.log 2>&1` : ''}`;
       let m: number[];
       let h: number[];
       if (rng.chance(0.3)) lines.push(`# ${rng.pick(['nightly', 'keeps the disk tidy', 'see runbook', 'added by ops', 'ticket OPS-' + rng.int(100, 999)])}`);
-      if (difficulty >= 5 && rng.chance(0.25)) {
+      if (difficulty >= 5 && (i === 2 || (i > 2 && i < nJobs - 1 && rng.chance(0.25)))) {
         const macro = rng.pick(['@hourly', '@daily', '@midnight']);
         lines.push(`${macro} ${cmd}`);
         m = [0];
         h = macro === '@hourly' ? expand('*', 0, 23) : [0];
       } else {
-        const ms = minuteSpec();
-        const hs = hourSpec();
+        const ms = i < 2 || i === nJobs - 1 ? String(rng.int(0, 59)) : minuteSpec();
+        const hs = i < 2 ? String(rng.int(0, 23)) : i === nJobs - 1 ? '*' : hourSpec();
         lines.push(`${ms} ${hs} * * * ${cmd}`);
         m = expand(ms, 0, 59);
         h = expand(hs, 0, 23);
@@ -112,20 +115,28 @@ export const crontabScheduleReport: Family = {
       'Please read the {user} crontab from {host} (saved as `{cron}`) and summarise each job’s daily schedule.',
     ], { user, host, cron: cronPath });
     const b = rng.pick(['- ', '* ']);
-    const details = [
-      say(rng, ['Write `{out}` with the header `{cols}`:', 'Save a CSV to `{out}` (header `{cols}`):', 'Expected output: `{out}`, columns `{cols}`.'], { out, cols: cols.join(',') }),
-      ...sayEach(rng, [
-        ['`job` is the script file name without its directory (e.g. `{ex}`)', '`job` = the basename of the script being run, like `{ex}`', 'for `job` use only the script’s file name — `{ex}`, not the full path'],
-        ['`runs_per_day` counts how many times the entry fires in 24 hours', '`runs_per_day` is the number of executions per day', '`runs_per_day`: executions in one full day'],
-        ['`first_run` is the earliest time of day it runs, as HH:MM', '`first_run` — first firing after midnight (HH:MM, 24h)', '`first_run`: the earliest HH:MM it fires'],
-      ], { ex: scripts[0]! }).map((l) => b + l),
-      ...(difficulty >= 3 ? [b + say(rng, ['`last_run` is the latest time of day it runs (HH:MM)', '`last_run` — the last firing before midnight, HH:MM'])] : []),
-      b + say(rng, ['sort by `runs_per_day`, highest first; ties by `job` A→Z', 'busiest jobs first (by runs_per_day), then alphabetical by job', 'order rows by runs_per_day descending and break ties on the job name']),
-      ...(difficulty >= 4 ? [b + say(rng, ['commented-out entries are disabled — skip them', 'ignore jobs that are commented out', 'lines starting with `#` are not active jobs'])] : []),
-      ...(difficulty >= 5 ? [b + say(rng, ['environment lines (`NAME=value`) are not jobs; `@hourly` means minute 0 of every hour and `@daily`/`@midnight` 00:00', 'treat `@hourly` as `0 * * * *` and `@daily`/`@midnight` as `0 0 * * *`; variable assignments are not jobs'])] : []),
+    const head = say(rng, ['Write `{out}` with the header `{cols}`:', 'Save a CSV to `{out}` (header `{cols}`):', 'Expected output: `{out}`, columns `{cols}`.'], { out, cols: cols.join(',') });
+    const [jobText, runsText, firstText] = sayEach(rng, [
+      ['`job` is the script file name without its directory (e.g. `{ex}`)', '`job` = the basename of the script being run, like `{ex}`', 'for `job` use only the script’s file name — `{ex}`, not the full path'],
+      ['`runs_per_day` counts how many times the entry fires in 24 hours', '`runs_per_day` is the number of executions per day', '`runs_per_day`: executions in one full day'],
+      ['`first_run` is the earliest time of day it runs, as HH:MM', '`first_run` — first firing after midnight (HH:MM, 24h)', '`first_run`: the earliest HH:MM it fires'],
+    ], { ex: scripts[0]! }).map((l) => b + l);
+    const ruleSet: KitRule[] = [
+      { id: 'job-basename', text: jobText! },
+      { id: 'runs-per-day', text: runsText! },
+      { id: 'first-run', text: firstText! },
     ];
+    const details = [head, jobText!, runsText!, firstText!];
+    const stated = (text: string, ...ids: string[]) => {
+      details.push(text);
+      for (const id of ids) ruleSet.push({ id, text });
+    };
+    if (difficulty >= 3) stated(b + say(rng, ['`last_run` is the latest time of day it runs (HH:MM)', '`last_run` — the last firing before midnight, HH:MM']), 'last-run');
+    stated(b + say(rng, ['sort by `runs_per_day`, highest first; ties by `job` A→Z', 'busiest jobs first (by runs_per_day), then alphabetical by job', 'order rows by runs_per_day descending and break ties on the job name']), 'sort-by-runs', 'ties-by-job');
+    if (difficulty >= 4) stated(b + say(rng, ['commented-out entries are disabled — skip them', 'ignore jobs that are commented out', 'lines starting with `#` are not active jobs']), 'skip-commented');
+    if (difficulty >= 5) stated(b + say(rng, ['environment lines (`NAME=value`) are not jobs; `@hourly` means minute 0 of every hour and `@daily`/`@midnight` 00:00', 'treat `@hourly` as `0 * * * *` and `@daily`/`@midnight` as `0 0 * * *`; variable assignments are not jobs']), 'env-lines-not-jobs', 'macros');
     const instruction = voiced(ctx, ask, details);
-    const solution = pyOracle(String.raw`
+    const oracle = (ig: ReadonlySet<string>) => pyOracle(String.raw`
 def expand(f, lo, hi):
     out = set()
     for part in f.split(","):
@@ -145,16 +156,26 @@ macros = {"@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *
 rows = []
 for line in open(${JSON.stringify(cronPath)}):
     line = line.strip()
-    if not line or line.startswith("#") or re.match(r"^[A-Za-z_]+=", line):
+    if not ${on(ig, 'skip-commented', difficulty >= 4)} and re.match(r"^#\s*\d", line):
+        line = line.lstrip("# ")
+    if not line or line.startswith("#"):
+        continue
+    if re.match(r"^[A-Za-z_]+=", line):
+        if not ${on(ig, 'env-lines-not-jobs', difficulty >= 5)}:
+            rows.append((line.split("=")[0], 1, "00:00", "00:00"))
         continue
     parts = line.split()
     if parts[0] in macros:
+        if not ${on(ig, 'macros', difficulty >= 5)}:
+            continue
         fields, cmd = macros[parts[0]].split(), parts[1]
     else:
         fields, cmd = parts[:5], parts[5]
     m, h = expand(fields[0], 0, 59), expand(fields[1], 0, 23)
-    rows.append((os.path.basename(cmd), len(m) * len(h), "%02d:%02d" % (h[0], m[0]), "%02d:%02d" % (h[-1], m[-1])))
-rows.sort(key=lambda r: (-r[1], r[0]))
+    first, last = "%02d:%02d" % (h[0], m[0]), "%02d:%02d" % (h[-1], m[-1])
+    rows.append((os.path.basename(cmd) if ${on(ig, 'job-basename')} else cmd, len(m) * len(h) if ${on(ig, 'runs-per-day')} else 1, first if ${on(ig, 'first-run')} else last, last if ${on(ig, 'last-run', difficulty >= 3)} else first))
+if ${on(ig, 'sort-by-runs')}:
+    rows.sort(key=lambda r: (-r[1], r[0]) if ${on(ig, 'ties-by-job')} else -r[1])
 cols = ${JSON.stringify(cols)}
 os.makedirs("reports", exist_ok=True)
 with open(${JSON.stringify(out)}, "w", newline="") as f:
@@ -163,11 +184,19 @@ with open(${JSON.stringify(out)}, "w", newline="") as f:
     for r in rows:
         w.writerow(r[: len(cols)])
 `);
-    return {
+    const solution = oracle(new Set());
+    const mutants = [
+      ...ruleMutants(ruleSet, oracle),
+      shortcutMutant('one-run-each', 'one row per entry in file order, each counted as running once', oracle(new Set(['runs-per-day', 'sort-by-runs']))),
+      variantMutant('quoted-crlf', 'every CSV field quoted, CRLF line endings', solution, csvQuoteAll([out])),
+    ];
+    const result: FamilyOutput & KitExtras = {
       title: `Cron schedule report for ${user}@${host}`,
       instruction,
       workspace: { [cronPath]: lines.join('\n') + '\n' },
       solution,
+      rules: ruleSet,
+      mutants,
       checks: [
         { id: 'csv_shape', type: 'csv', path: out, columns: cols, row_count: rows.length },
         {
@@ -187,5 +216,6 @@ with open(${JSON.stringify(out)}, "w", newline="") as f:
       operations: ['inspect code or configuration files', 'extract structured data from files or web content', 'filter, sort, and rank records'],
       tags: ['cron'],
     };
+    return result;
   },
 };

@@ -1,7 +1,8 @@
 /** Systems & Automation: merge layered .env files into one deploy env file and report required keys that are missing. */
-import type { CheckInput, Family } from '../family.js';
+import type { CheckInput, Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
+import { crlf, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
 import { TEAM_NAMES } from './names.js';
 import { codeList, say } from './phrasing.js';
 import { pyOracle } from './py-oracle.js';
@@ -42,7 +43,7 @@ const SPACED: Record<string, (r: () => number) => string> = {
 
 export const envConfigMerge: Family = {
   id: 'env-config-merge',
-  version: 1,
+  version: 2,
   category: 'Systems & Automation',
   subcategory: 'environment configuration and deployment',
   summary: 'Merge layered .env files (base, stage, local overrides) into one sorted env file; report missing required keys.',
@@ -71,20 +72,32 @@ export const envConfigMerge: Family = {
       }
     }
     if (!layers[1]!.length) layers[1]!.push(['LOG_LEVEL', 'warn']);
+    // Witnesses: a base key the last layer overrides with another value; (d5) a base key emptied by an override.
+    const later = (k: string) => layers.slice(1).some((ly) => ly.some(([kk]) => kk === k));
+    const plain = layers[0]!.filter(([k]) => !later(k) && !(k in SPACED) && !SECRETS.includes(k));
+    if (plain[0]) {
+      const [k, v0] = plain[0];
+      let v = valueFor(k);
+      for (let guard = 0; guard < 20 && v === v0; guard++) v = valueFor(k);
+      if (v === v0) v = `${v0}-override`;
+      layers[layers.length - 1]!.push([k, v]);
+    }
+    if (difficulty >= 5 && plain[1]) layers[1]!.push([plain[1][0], '']);
     const merged = new Map<string, string>();
     for (const ly of layers) for (const [k, v] of ly) merged.set(k, v);
     const secretsDropped = difficulty >= 4 ? keys.filter((k) => SECRETS.includes(k) && merged.has(k)) : [];
     for (const s of secretsDropped) merged.delete(s);
     const comments = ['# defaults shared by every stage', '# managed by platform team', `# ${stage} overrides`, '# do not commit real secrets', `# last reviewed by ${rng.pick(['ops', 'sre', 'platform'])}`];
     const workspace: Record<string, string> = {};
+    const inlined: boolean[] = layerNames.map(() => false);
     layerNames.forEach((file, l) => {
       const out: string[] = [rng.pick(comments)];
-      for (const [k, v] of rng.shuffle(layers[l]!)) {
+      for (const [i, [k, v]] of rng.shuffle(layers[l]!).entries()) {
         if (rng.chance(0.15)) out.push('');
-        const exp = difficulty >= 2 && rng.chance(0.3) ? 'export ' : '';
+        const exp = difficulty >= 2 && ((l === 0 && i === 0) || rng.chance(0.3)) ? 'export ' : '';
         const needsQuote = /[\s#]/.test(v);
         const quoted = needsQuote || (difficulty >= 3 && rng.chance(0.2)) ? `${rng.pick(['"', "'"])}` : '';
-        const inline = difficulty >= 5 && !quoted && v !== '' && rng.chance(0.25) ? `  # ${rng.pick(['tuned in incident', 'see ticket', 'temporary', 'ask ops'])}` : '';
+        const inline = difficulty >= 5 && !quoted && v !== '' && (!inlined[l] || rng.chance(0.25)) && (inlined[l] = true) ? `  # ${rng.pick(['tuned in incident', 'see ticket', 'temporary', 'ask ops'])}` : '';
         out.push(`${exp}${k}=${quoted}${v}${quoted}${inline}`);
       }
       workspace[file] = out.join('\n') + '\n';
@@ -111,15 +124,19 @@ export const envConfigMerge: Family = {
       'Flatten the configuration of {svc} for the {stage} rollout; it is spread over {layers}.',
     ], { stage, svc, layers: codeList(layerNames) });
     const b = rng.pick(['- ', '* ']);
-    const details = [
-      b + say(rng, ['Later files win: {order}.', 'Precedence, lowest to highest: {order}.', 'When a key appears in several files, the last one in this order wins: {order}.'], { order: layerNames.map((f) => f.split('/').pop()).join(' → ') }),
-      b + say(rng, ['Write `{out}` as `KEY=value` lines sorted by key, no comments or blank lines.', 'Output: `{out}`, one `KEY=value` per line, keys in sorted order, nothing else.', 'Result goes to `{out}` — just `KEY=value` lines, alphabetical by key.'], { out }),
-    ];
-    if (difficulty >= 2) details.push(b + say(rng, ['Drop any `export ` prefix.', 'Lines may start with `export ` — strip that.']));
-    if (difficulty >= 3) details.push(b + say(rng, ['Write values without their surrounding quotes (`A="x y"` becomes `A=x y`).', 'Quoted values lose their quotes in the output.']));
-    if (difficulty >= 5) details.push(b + say(rng, ['An unquoted value ends before ` #` (inline comment); an empty override (`KEY=`) still overrides, giving `KEY=`.', 'Strip inline comments after unquoted values; `KEY=` with nothing after it is a real (empty) override.']));
-    if (difficulty >= 4) details.push(b + say(rng, ['Keys listed in `{sec}` are injected at runtime — leave them out.', 'Do not write any key from `{sec}`; the vault agent provides those.'], { sec: `${dir}/secret_keys.txt` }));
-    if (difficulty >= 2) details.push(b + say(rng, ['Then check `{req}`: list required keys that end up undefined in `{miss}`, sorted, one per line.', 'Compare against `{req}` and write the required keys that are still missing to `{miss}` (sorted, one a line).'], { req: `${dir}/required_keys.txt`, miss: missingOut }));
+    const details: string[] = [];
+    const ruleSet: KitRule[] = [];
+    const stated = (text: string, ...ids: string[]) => {
+      details.push(text);
+      for (const id of ids) ruleSet.push({ id, text });
+    };
+    stated(b + say(rng, ['Later files win: {order}.', 'Precedence, lowest to highest: {order}.', 'When a key appears in several files, the last one in this order wins: {order}.'], { order: layerNames.map((f) => f.split('/').pop()).join(' → ') }), 'later-files-win');
+    stated(b + say(rng, ['Write `{out}` as `KEY=value` lines sorted by key, no comments or blank lines.', 'Output: `{out}`, one `KEY=value` per line, keys in sorted order, nothing else.', 'Result goes to `{out}` — just `KEY=value` lines, alphabetical by key.'], { out }), 'sorted-by-key');
+    if (difficulty >= 2) stated(b + say(rng, ['Drop any `export ` prefix.', 'Lines may start with `export ` — strip that.']), 'strip-export');
+    if (difficulty >= 3) stated(b + say(rng, ['Write values without their surrounding quotes (`A="x y"` becomes `A=x y`).', 'Quoted values lose their quotes in the output.']), 'unquote-values');
+    if (difficulty >= 5) stated(b + say(rng, ['An unquoted value ends before ` #` (inline comment); an empty override (`KEY=`) still overrides, giving `KEY=`.', 'Strip inline comments after unquoted values; `KEY=` with nothing after it is a real (empty) override.']), 'inline-comments', 'empty-override');
+    if (difficulty >= 4) stated(b + say(rng, ['Keys listed in `{sec}` are injected at runtime — leave them out.', 'Do not write any key from `{sec}`; the vault agent provides those.'], { sec: `${dir}/secret_keys.txt` }), 'drop-secrets');
+    if (difficulty >= 2) stated(b + say(rng, ['Then check `{req}`: list required keys that end up undefined in `{miss}`, sorted, one per line.', 'Compare against `{req}` and write the required keys that are still missing to `{miss}` (sorted, one a line).'], { req: `${dir}/required_keys.txt`, miss: missingOut }), 'missing-required');
     const instruction = voiced(ctx, ask, details);
 
     const checks: CheckInput[] = [
@@ -131,45 +148,59 @@ export const envConfigMerge: Family = {
     if (secretsDropped.length) checks.push({ id: 'no_secrets', type: 'text_not_contains', path: out, text: secretsDropped.map((s) => `${s}=`) });
     layerNames.forEach((f, i) => checks.push({ id: `layer_untouched_${i}`, type: 'file_unchanged', path: f, weight: 0 }));
 
-    const solution = pyOracle(String.raw`
+    const oracle = (ig: ReadonlySet<string>) => pyOracle(String.raw`
 def parse(path):
     d = {}
     for raw in open(path):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith("export "):
+        if line.startswith("export ") and ${on(ig, 'strip-export')}:
             line = line[7:].lstrip()
         k, v = line.split("=", 1)
         k, v = k.strip(), v.strip()
         if v[:1] in ("'", '"'):
-            v = v[1:v.index(v[0], 1)]
-        else:
+            if ${on(ig, 'unquote-values')}:
+                v = v[1:v.index(v[0], 1)]
+        elif ${on(ig, 'inline-comments')}:
             v = re.sub(r"\s+#.*$", "", v)
+        if v == "" and not ${on(ig, 'empty-override')}:
+            continue
         d[k] = v
     return d
 merged = {}
-for f in ${JSON.stringify(layerNames)}:
+for f in ${JSON.stringify(on(ig, 'later-files-win') === 'True' ? layerNames : [...layerNames].reverse())}:
     merged.update(parse(f))
 d = ${difficulty}
 cfg = ${JSON.stringify(dir)}
-if d >= 4:
+if d >= 4 and ${on(ig, 'drop-secrets')}:
     for k in [l.strip() for l in open(cfg + "/secret_keys.txt") if l.strip() and not l.startswith("#")]:
         merged.pop(k, None)
 os.makedirs(os.path.dirname(${JSON.stringify(out)}), exist_ok=True)
-open(${JSON.stringify(out)}, "w").write("".join("%s=%s\n" % (k, merged[k]) for k in sorted(merged)))
+open(${JSON.stringify(out)}, "w").write("".join("%s=%s\n" % (k, merged[k]) for k in (sorted(merged) if ${on(ig, 'sorted-by-key')} else merged)))
 if d >= 2:
     req = [l.strip() for l in open(cfg + "/required_keys.txt") if l.strip()]
-    open(${JSON.stringify(missingOut)}, "w").write("".join(k + "\n" for k in sorted(set(req) - set(merged))))
+    miss = sorted(set(req) - set(merged)) if ${on(ig, 'missing-required')} else sorted(set(req))
+    open(${JSON.stringify(missingOut)}, "w").write("".join(k + "\n" for k in miss))
 `);
-    return {
+    const solution = oracle(new Set());
+    const outs = [out, ...(difficulty >= 2 ? [missingOut] : [])];
+    const mutants = [
+      ...ruleMutants(ruleSet, oracle),
+      shortcutMutant('concatenate-layers', 'keeps the first value of each key and the file order (cat the layers, first wins)', oracle(new Set(['later-files-win', 'sorted-by-key']))),
+      variantMutant('crlf', 'CRLF line endings', solution, crlf(outs)),
+    ];
+    const result: FamilyOutput & KitExtras = {
       title: `Merge ${stage} env for ${svc}`,
       instruction,
       workspace,
       solution,
+      rules: ruleSet,
+      mutants,
       checks,
       operations: ['inspect code or configuration files', 'modify code or configuration files', 'write structured results to local files'],
       tags: ['dotenv', 'config'],
     };
+    return result;
   },
 };

@@ -1,9 +1,10 @@
 /** Content & Domain: fill missing UI translations from a translation memory, list what is left, drop obsolete keys. */
-import type { Family } from '../family.js';
+import type { Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
 import { csvText } from './csv.js';
 import { q } from './json-path.js';
+import { crlf, jsonRelayout, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
 import { say } from './phrasing.js';
 import { pyOracle } from './py-oracle.js';
 
@@ -45,7 +46,7 @@ const APPS = ['the booking app', 'our web shop', 'the mobile banking app', 'the 
 
 export const i18nFill: Family = {
   id: 'i18n-fill',
-  version: 1,
+  version: 2,
   category: 'Content & Domain',
   subcategory: 'translation and localization',
   summary: 'Fill missing keys of locale JSON files from a translation-memory CSV, list untranslatable keys, remove obsolete ones.',
@@ -76,8 +77,16 @@ export const i18nFill: Family = {
       const t: Record<string, string> = Object.fromEntries(present.map((e) => [e.key, e.s[col]]));
       const filled: Record<string, string> = {};
       const todo: string[] = [];
+      const other = (Object.keys(LANGS) as Lang[]).find((l) => !langs.includes(l))!;
       missing.forEach((e, i) => {
-        const inTm = i === 0 || (d >= 2 ? rng.chance(0.65) : true);
+        // Witnesses: key 1 has a memory entry only in another language (and, d5, an unapproved one in ours);
+        // key 2 only one whose source differs from the English text in case.
+        if (i === 1) {
+          tm.push([other, e.s[1], e.s[LANGS[other]], ...(approved ? ['yes'] : [])]);
+          if (approved) tm.push([lang, e.s[1], e.s[col], 'no']);
+        }
+        if (i === 2) tm.push([lang, e.s[1].toLowerCase() === e.s[1] ? e.s[1].toUpperCase() : e.s[1].toLowerCase(), e.s[col], ...(approved ? ['yes'] : [])]);
+        const inTm = i === 0 || (i > 2 && (d >= 2 ? rng.chance(0.65) : true));
         if (inTm) {
           filled[e.key] = e.s[col];
           if (approved && rng.chance(0.4)) tm.push([lang, e.s[1], `${e.s[col]} (old)`, 'no']);
@@ -85,7 +94,10 @@ export const i18nFill: Family = {
         } else todo.push(e.key);
       });
       // Some memory entries for strings that are already translated, and for other languages (noise).
-      for (const e of rng.sample(present, 2)) tm.push([lang, e.s[1], e.s[col], ...(approved ? ['yes'] : [])]);
+      const [pa, pb, kept0] = rng.sample(present, 3);
+      for (const e of [pa!, pb!]) tm.push([lang, e.s[1], e.s[col], ...(approved ? ['yes'] : [])]);
+      // An older memory entry for a string that is already translated: the file's translation stays.
+      tm.push([lang, kept0!.s[1], `${kept0!.s[col]} (2019)`, ...(approved ? ['yes'] : [])]);
       const obsolete: string[] = [];
       if (d >= 3) {
         for (const s of rng.sample(STRINGS.filter((x) => !picked.includes(x)), 1 + (d >= 5 ? 1 : 0))) {
@@ -115,52 +127,72 @@ export const i18nFill: Family = {
       'Could you sync {langs} with the English source (`{dir}/en.json`, {n} keys) using the memory in `{tm}`?',
       'Localization clean-up for {app}: {langs} need to catch up with English. The TM export is `{tm}`.',
     ], { langs: langText, app, tm: tmPath, dir, n: uniq.length });
-    const details = [
-      say(rng, [
-        '- For every key in `en.json` that is missing from a locale, look up the English text in the memory (same `lang`, `source` equal to the English string) and add the `target`.',
-        '- A missing key gets the memory\'s `target` for its English text (match `source` exactly, and the right `lang`).',
-        '- Fill a missing key only when the TM has an entry whose `source` is exactly the English value and whose `lang` is that locale.',
-      ]),
-      say(rng, ['- Keep existing translations as they are; keep placeholders like `{name}` intact.', '- Do not change strings that are already translated.']),
-    ];
-    if (approved) details.push(say(rng, ['- Only use memory rows with `approved` = `yes`.', '- Ignore unapproved memory entries (`approved` is `no`).']));
-    if (d >= 2) details.push(say(rng, [
-      '- Keys you cannot fill stay out of the locale file; list them in `{dir}/<lang>.todo.txt`, one key per line, sorted.',
-      '- Anything the memory does not cover: leave it missing and write its key to `{dir}/<lang>.todo.txt` (sorted, one per line).',
-    ], { dir }));
-    if (d >= 3) details.push(say(rng, ['- Remove keys that no longer exist in `en.json`.', '- Delete obsolete keys (present in the locale but not in English).']));
+    const ruleSet: KitRule[] = [];
+    const details: string[] = [];
+    const stated = (text: string, ...ids: string[]) => {
+      details.push(text);
+      for (const id of ids) ruleSet.push({ id, text });
+    };
+    stated(say(rng, [
+      '- For every key in `en.json` that is missing from a locale, look up the English text in the memory (same `lang`, `source` equal to the English string) and add the `target`.',
+      '- A missing key gets the memory\'s `target` for its English text (match `source` exactly, and the right `lang`).',
+      '- Fill a missing key only when the TM has an entry whose `source` is exactly the English value and whose `lang` is that locale.',
+    ]), 'fill-from-memory', 'same-language', 'exact-source');
+    stated(say(rng, ['- Keep existing translations as they are; keep placeholders like `{name}` intact.', '- Do not change strings that are already translated.']), 'keep-existing');
+    if (approved) stated(say(rng, ['- Only use memory rows with `approved` = `yes`.', '- Ignore unapproved memory entries (`approved` is `no`).']), 'approved-only');
+    if (d >= 2) {
+      stated(say(rng, [
+        '- Keys you cannot fill stay out of the locale file; list them in `{dir}/<lang>.todo.txt`, one key per line, sorted.',
+        '- Anything the memory does not cover: leave it missing and write its key to `{dir}/<lang>.todo.txt` (sorted, one per line).',
+      ], { dir }), 'leave-unfilled-out', 'todo-list');
+    } else stated(say(rng, ['- Keys the memory does not cover stay missing: never guess or copy the English text.', '- If the memory has no usable entry, leave the key out rather than inventing a translation.']), 'leave-unfilled-out');
+    if (d >= 3) stated(say(rng, ['- Remove keys that no longer exist in `en.json`.', '- Delete obsolete keys (present in the locale but not in English).']), 'remove-obsolete');
     details.push(say(rng, ['Keep the files as valid JSON (UTF-8).', 'Write the locale files back in place as JSON.', 'Save the updated JSON files where they are.']));
     const instruction = voiced(ctx, ask, details);
-    const solution = pyOracle(`
+    const oracle = (ig: ReadonlySet<string>, copyEnglish = false) => pyOracle(`
 d = ${JSON.stringify(dir)}
 en = json.load(open(d + "/en.json", encoding="utf-8"))
+norm = (lambda s: s) if ${on(ig, 'exact-source')} else (lambda s: s.lower())
 tm = {}
 for r in csv.DictReader(open(${JSON.stringify(tmPath)}, encoding="utf-8")):
-    if r.get("approved", "yes") != "yes":
+    if r.get("approved", "yes") != "yes" and ${on(ig, 'approved-only', approved)}:
         continue
-    tm[(r["lang"], r["source"])] = r["target"]
+    lang = r["lang"] if ${on(ig, 'same-language')} else "*"
+    tm.setdefault((lang, norm(r["source"])), r["target"])
 for lang in ${JSON.stringify(langs)}:
     p = d + "/" + lang + ".json"
     loc = json.load(open(p, encoding="utf-8"))
     todo = []
     for k, v in en.items():
-        if k in loc:
+        key = (lang if ${on(ig, 'same-language')} else "*", norm(v))
+        if k in loc and (${on(ig, 'keep-existing')} or key not in tm):
             continue
-        if (lang, v) in tm:
-            loc[k] = tm[(lang, v)]
+        if key in tm and ${on(ig, 'fill-from-memory')}:
+            loc[k] = tm[key]
         else:
             todo.append(k)
-    if ${d >= 3 ? 'True' : 'False'}:
+            if ${copyEnglish ? 'True' : 'False'} or not ${on(ig, 'leave-unfilled-out')}:
+                loc[k] = v
+    if ${on(ig, 'remove-obsolete', d >= 3)}:
         loc = {k: v for k, v in loc.items() if k in en}
     json.dump(dict(sorted(loc.items())), open(p, "w", encoding="utf-8"), indent=2, ensure_ascii=False)
-    if ${d >= 2 ? 'True' : 'False'}:
+    if ${on(ig, 'todo-list', d >= 2)}:
         open(d + "/" + lang + ".todo.txt", "w").write("".join(k + "\\n" for k in sorted(todo)))
 `);
+    const solution = oracle(new Set());
+    const localePaths = langs.map((l) => `${dir}/${l}.json`);
+    const mutants = [
+      ...ruleMutants(ruleSet, (ig) => oracle(ig)),
+      shortcutMutant('copy-english', 'fills every missing key with the English text', oracle(new Set(['fill-from-memory']), true)),
+      variantMutant('json-layout', 'locale files re-indented (4 spaces, keys sorted)' + (d >= 2 ? ', todo lists with CRLF line endings' : ''), solution, [jsonRelayout(localePaths), ...(d >= 2 ? [crlf(langs.map(todoPath))] : [])].join('\n')),
+    ];
     const checks = langs.flatMap((lang) => {
       const t = truth[lang]!;
       const p = `${dir}/${lang}.json`;
       return [
         ...Object.entries(t.filled).map(([k, v]) => ({ id: `${lang}_filled_${k}`, type: 'json_path' as const, path: p, query: q(k), equals: v })),
+        // The whole file: existing translations kept, nothing invented, obsolete keys gone.
+        { id: `${lang}_whole_file`, type: 'json_path' as const, path: p, query: '$', equals: Object.fromEntries(Object.entries({ ...t.kept, ...t.filled }).sort((x, y) => cmp(x[0], y[0]))) },
         ...t.obsolete.map((k) => ({ id: `${lang}_removed_${k}`, type: 'json_path' as const, path: p, query: q(k), exists: false })),
         ...(d >= 2 ? [{ id: `${lang}_todo`, type: 'text_equals' as const, path: todoPath(lang), text: t.todo.map((k) => `${k}\n`).join('') }] : []),
         // Hold on the untouched workspace as well: reported, not scored.
@@ -168,14 +200,17 @@ for lang in ${JSON.stringify(langs)}:
         ...t.todo.map((k) => ({ id: `${lang}_not_invented_${k}`, type: 'json_path' as const, path: p, query: q(k), exists: false, weight: 0 })),
       ];
     });
-    return {
+    const result: FamilyOutput & KitExtras = {
       title: `Fill missing ${langs.map((l) => langNames[l]).join(' and ')} UI strings`,
       instruction,
       workspace: files,
       solution,
+      rules: ruleSet,
+      mutants,
       checks: [...checks, { id: 'en_untouched', type: 'file_unchanged', path: `${dir}/en.json`, weight: 0 }],
       operations: ['read and parse JSON', 'look up values in reference data', 'edit files in place', 'write structured JSON output'],
       tags: ['i18n'],
     };
+    return result;
   },
 };

@@ -1,7 +1,8 @@
 /** Planning & Knowledge: audit a markdown knowledge base for broken relative links and orphan pages. */
-import type { Family } from '../family.js';
+import type { Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
+import { jsonRelayout, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
 import { TEAM_NAMES } from './names.js';
 import { say } from './phrasing.js';
 import { pyOracle } from './py-oracle.js';
@@ -34,7 +35,7 @@ function rel(from: string, to: string): string {
 
 export const kbLinkAudit: Family = {
   id: 'kb-link-audit',
-  version: 1,
+  version: 2,
   category: 'Planning & Knowledge',
   subcategory: 'memory and knowledge organization',
   summary: 'Find broken relative links and orphan pages in a markdown knowledge base; report JSON.',
@@ -100,6 +101,19 @@ export const kbLinkAudit: Family = {
       body.get(src)!.push('', 'Template for new pages:', '', '```markdown', `See [Missing page](${rng.pick(['todo.md', 'draft/new-page.md', 'fill-me-in.md'])}) and [${title(rng.pick(others))}](${rng.pick(others)})`, '```');
       body.get(rng.pick(list))!.push('', `![Diagram](${rng.pick(['img/flow.png', 'assets/arch.svg'])})`);
     }
+    {
+      // Witnesses: a broken link with an #anchor, written twice on one page; an orphan linking to itself; a web link.
+      const src = rng.pick(list);
+      const real = rng.pick(others);
+      const missing = `${real.replace(/\.md$/, '')}-draft.md`;
+      const target = rel(src, missing);
+      const line = `Draft: [${title(missing)}](${target}#${rng.pick(['overview', 'steps', 'history'])}).`;
+      body.get(src)!.push(line, line);
+      if (!broken.some((x) => x.page === src && x.target === target)) broken.push({ page: src, target });
+      const o = [...orphans].sort(cmp)[0]!;
+      body.get(o)!.push(`Back to [the top](${o.split('/').pop()}).`);
+      body.get('index.md')!.push(`Status: [the status page](https://status.example.net/${rng.int(1, 99)}).`);
+    }
     broken.sort((a, b) => cmp(a.page, b.page) || cmp(a.target, b.target));
     const orphanList = [...orphans].sort(cmp);
     // Orphans must not be linked by anything we added at random.
@@ -122,46 +136,70 @@ export const kbLinkAudit: Family = {
       'The {team} folks last touched `{ex}` and `{ex2}`.',
     ], { n: list.length, ex: rng.pick(list), ex2: rng.pick(others), team });
     const b = rng.pick(['- ', '* ']);
-    const details = [
-      b + say(rng, ['Write `{out}` with `pages` (how many .md files), `broken_links` and `orphans`.', 'Report to `{out}`: `pages` (count), `broken_links`, `orphans`.', 'The JSON at `{out}` needs `pages`, `broken_links` and `orphans`.'], { out }),
-      b + say(rng, ['`broken_links`: objects `{"page": …, "target": …}` — the page (path relative to `{kb}/`) and the link target exactly as written minus any `#anchor` — for relative links whose file does not exist; sorted by page then target, no duplicates.', 'Each broken link is `{"page": "<path under {kb}/>", "target": "<link target as written, without #fragment>"}`; sort by page, then target.', '`broken_links` is a sorted list of `{"page", "target"}` pairs: page relative to `{kb}/`, target as written (drop the `#…` part).'], { kb }),
+    const [pagesText, brokenText, orphanText, externalText] = [
+      b + say(rng, ['Write `{out}` with `pages` (how many .md files), `broken_links` and `orphans`.', 'Report to `{out}`: `pages` (the count of .md files, a number), `broken_links`, `orphans`.', 'The JSON at `{out}` needs `pages` (the number of .md files), `broken_links` and `orphans`.'], { out }),
+      b + say(rng, ['`broken_links`: objects `{"page": …, "target": …}` — the page (path relative to `{kb}/`) and the link target exactly as written minus any `#anchor` — for relative links whose file does not exist; sorted by page then target, no duplicates.', 'Each broken link is `{"page": "<path under {kb}/>", "target": "<link target as written, without #fragment>"}`; sort by page, then target, and list each pair once.', '`broken_links` is a sorted list of `{"page", "target"}` pairs: page relative to `{kb}/`, target as written (drop the `#…` part), no duplicates.'], { kb }),
       b + say(rng, ['`orphans`: pages (relative to `{kb}/`) that no other page links to with a working link, except `index.md`; sorted.', '`orphans` — sorted pages that receive no working link from any other page (`index.md` is the entry point, never an orphan).'], { kb }),
       b + say(rng, ['External `http(s)` links and same-page `#anchors` are out of scope.', 'Ignore web links and in-page anchors.']),
     ];
-    if (difficulty >= 4) details.push(b + say(rng, ['Links inside fenced code blocks and image embeds (`![…](…)`) do not count.', 'Skip anything inside ``` fences, and images.']));
+    const details = [pagesText, brokenText, orphanText, externalText];
+    const ruleSet: KitRule[] = [
+      { id: 'pages-count', text: pagesText },
+      { id: 'strip-anchor', text: brokenText },
+      { id: 'no-duplicates', text: brokenText },
+      { id: 'index-not-orphan', text: orphanText },
+      { id: 'other-page-links', text: orphanText },
+      { id: 'skip-external', text: externalText },
+    ];
+    if (difficulty >= 4) {
+      const t = b + say(rng, ['Links inside fenced code blocks and image embeds (`![…](…)`) do not count.', 'Skip anything inside ``` fences, and images.']);
+      details.push(t);
+      ruleSet.push({ id: 'skip-code-fences', text: t }, { id: 'skip-images', text: t });
+    }
     const instruction = voiced(ctx, ask, details);
 
-    const solution = pyOracle(String.raw`
+    const oracle = (ig: ReadonlySet<string>) => pyOracle(String.raw`
 kb = ${JSON.stringify(kb)}
 pages = sorted(os.path.relpath(os.path.join(d, f), kb) for d, _, fs in os.walk(kb) for f in fs if f.endswith(".md"))
-broken, incoming = set(), {}
+broken, incoming = [], {}
+link = r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)" if ${on(ig, 'skip-images', difficulty >= 4)} else r"\[[^\]]*\]\(([^)\s]+)\)"
 for p in pages:
     fence = False
     for line in open(os.path.join(kb, p)):
-        if line.strip().startswith("` + '```' + String.raw`"):
+        if line.strip().startswith("` + '```' + String.raw`") and ${on(ig, 'skip-code-fences', difficulty >= 4)}:
             fence = not fence
             continue
         if fence:
             continue
-        for t in re.findall(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)", line):
-            if re.match(r"^(https?:|mailto:|#)", t):
+        for t in re.findall(link, line):
+            if re.match(r"^(https?:|mailto:|#)", t) and (${on(ig, 'skip-external')} or t.startswith("#")):
                 continue
-            t = t.split("#")[0]
-            dest = os.path.normpath(os.path.join(os.path.dirname(p), t))
-            if dest in pages:
-                if dest != p:
+            if ${on(ig, 'strip-anchor')}:
+                t = t.split("#")[0]
+            dest = os.path.normpath(os.path.join(os.path.dirname(p), t.split("#")[0]))
+            if dest in pages and not re.match(r"^https?:", t):
+                if dest != p or not ${on(ig, 'other-page-links')}:
                     incoming[dest] = incoming.get(dest, 0) + 1
-            else:
-                broken.add((p, t))
-rep = {"pages": len(pages), "broken_links": [{"page": a, "target": b} for a, b in sorted(broken)], "orphans": sorted(p for p in pages if p != "index.md" and not incoming.get(p))}
+            elif (p, t) not in broken or not ${on(ig, 'no-duplicates')}:
+                broken.append((p, t))
+orphans = sorted(p for p in pages if (p != "index.md" or not ${on(ig, 'index-not-orphan')}) and not incoming.get(p))
+rep = {"pages": len(pages) if ${on(ig, 'pages-count')} else pages, "broken_links": [{"page": a, "target": b} for a, b in sorted(broken)], "orphans": orphans}
 os.makedirs("reports", exist_ok=True)
 json.dump(rep, open(${JSON.stringify(out)}, "w"), indent=2)
 `);
-    return {
+    const solution = oracle(new Set());
+    const mutants = [
+      ...ruleMutants(ruleSet, oracle),
+      shortcutMutant('every-target', 'reports every link target that is not a file, web links and anchors included', oracle(new Set(['skip-external', 'strip-anchor']))),
+      variantMutant('json-layout', 'JSON re-indented with sorted keys and an extra `kb` field', solution, jsonRelayout([out], { kb })),
+    ];
+    const result: FamilyOutput & KitExtras = {
       title: `Link audit of ${kb}/`,
       instruction,
       workspace,
       solution,
+      rules: ruleSet,
+      mutants,
       checks: [
         { id: 'pages', type: 'json_path', path: out, query: '$.pages', equals: list.length },
         { id: 'broken_links', type: 'json_path', path: out, query: '$.broken_links', equals: broken },
@@ -170,5 +208,6 @@ json.dump(rep, open(${JSON.stringify(out)}, "w"), indent=2)
       operations: ['inspect files and directories', 'extract structured data from files or web content', 'write structured results to local files'],
       tags: ['markdown', 'knowledge-base'],
     };
+    return result;
   },
 };

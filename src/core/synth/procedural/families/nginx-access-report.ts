@@ -1,8 +1,9 @@
 /** Systems & Automation: summarise nginx access logs (combined format) into a JSON traffic report. */
-import type { Family } from '../family.js';
+import type { Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
 import { pad2 } from './calendar.js';
 import { cmp, MONTHS } from './common.js';
+import { jsonRelayout, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
 import { codeList, say, sayEach } from './phrasing.js';
 import { pyOracle } from './py-oracle.js';
 
@@ -22,7 +23,7 @@ interface Hit { ip: string; t: number; method: string; path: string; query: stri
 
 export const nginxAccessReport: Family = {
   id: 'nginx-access-report',
-  version: 1,
+  version: 2,
   category: 'Systems & Automation',
   subcategory: 'system status inspection',
   summary: 'Summarise nginx access logs into a JSON traffic report (status classes, top path, clients, 5xx by path).',
@@ -59,6 +60,23 @@ export const nginxAccessReport: Family = {
           probe,
         });
       }
+    }
+    // Witnesses, appended to the newest file: a 5xx with a query string, a probe, and a tie for the busiest path.
+    const last = hits[hits.length - 1]!;
+    const push = (h: Partial<Hit>) => {
+      t += rng.int(5, 60);
+      last.push({ ip: rng.pick(clients), t, method: 'GET', path: rng.pick(paths), query: '', status: 200, bytes: rng.int(0, 90_000), agent: rng.pick(AGENTS), probe: false, ...h });
+    };
+    push({ status: rng.pick([500, 502, 503]), query: `?id=${rng.int(1, 99)}` });
+    if (difficulty >= 3) push({ ip: '10.244.0.1', path: '/healthz', agent: PROBE_AGENT, probe: true, status: 200 });
+    if (difficulty >= 3) push({ status: 304, bytes: null });
+    push({ path: '/robots.txt', status: 200 }); // a path without any 5xx
+    {
+      const counts: Record<string, number> = {};
+      for (const h of hits.flat()) if (!(difficulty >= 3 && h.probe)) counts[h.path] = (counts[h.path] ?? 0) + 1;
+      const ranked = Object.entries(counts).sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
+      const [top1, top2] = [ranked[0]!, ranked[1]!];
+      for (let k = top2[1]; k < top1[1]; k++) push({ path: top2[0] });
     }
     const stamp = (s: number) => {
       const dd = day + Math.floor(s / 86400);
@@ -107,12 +125,20 @@ export const nginxAccessReport: Family = {
     if (difficulty >= 2) fields.push(bullet + say(rng, ['`bytes_sent`: total response bytes{dash}', '`bytes_sent` — sum of the size column{dash}', '`bytes_sent` (integer): all body bytes served{dash}'], { dash: difficulty >= 3 ? ' (a `-` size counts as 0)' : '' }));
     if (difficulty >= 5) fields.push(bullet + say(rng, ['`requests_per_hour`: two-digit hour ("09") → request count, only hours that had traffic', '`requests_per_hour` — hour of day as "HH" mapped to how many requests, hours without traffic omitted']));
     const rules: string[] = [];
-    if (difficulty >= 3) rules.push(say(rng, ['Leave out the Kubernetes health probes (user agent `{a}`) from every number.', 'Health checks from `{a}` are noise: exclude them everywhere.', 'Do not count requests made by `{a}` (liveness/readiness probes).'], { a: PROBE_AGENT }));
-    if (difficulty >= 4) rules.push(say(rng, ['The log was rotated, so count both files.', 'Include the rotated file too — it holds the earlier part of the day.']));
+    const ruleSet: KitRule[] = [
+      { id: 'strip-query', text: fields[2]! },
+      { id: 'tie-alphabetical', text: fields[2]! },
+      { id: 'errors-only-nonzero', text: fields[4]! },
+    ];
+    const stated = (text: string, id: string) => (rules.push(text), ruleSet.push({ id, text }));
+    if (difficulty >= 2) ruleSet.push({ id: 'bytes-sent', text: fields[5]! });
+    if (difficulty >= 3) ruleSet.push({ id: 'dash-size-zero', text: fields[5]! });
+    if (difficulty >= 3) stated(say(rng, ['Leave out the Kubernetes health probes (user agent `{a}`) from every number.', 'Health checks from `{a}` are noise: exclude them everywhere.', 'Do not count requests made by `{a}` (liveness/readiness probes).'], { a: PROBE_AGENT }), 'exclude-probes');
+    if (difficulty >= 4) stated(say(rng, ['The log was rotated, so count both files.', 'Include the rotated file too — it holds the earlier part of the day.']), 'both-files');
     const instruction = voiced(ctx, ask, [...rules, ...(rules.length ? [''] : []), say(rng, ['Write `{out}` with:', 'Save it as `{out}` containing these keys:', 'Put the JSON in `{out}`; keys:', 'Output goes to `{out}`:'], { out }), ...fields]);
 
-    const solution = pyOracle(String.raw`
-files = ${JSON.stringify(files)}
+    const oracle = (ig: ReadonlySet<string>) => pyOracle(String.raw`
+files = ${JSON.stringify(on(ig, 'both-files') === 'True' ? files : files.slice(-1))}
 rx = re.compile(r'^(\S+) \S+ \S+ \[(\d+)/\w+/\d+:(\d\d):\d\d:\d\d [^\]]*\] "(\S+) (\S+) [^"]*" (\d{3}) (\S+) "[^"]*" "([^"]*)"')
 hits = []
 for f in files:
@@ -120,31 +146,46 @@ for f in files:
         m = rx.match(line)
         if m:
             hits.append(m.groups())
-hits = [h for h in hits if not (${difficulty >= 3 ? 'True' : 'False'} and h[7] == ${JSON.stringify(PROBE_AGENT)})]
+hits = [h for h in hits if not (${on(ig, 'exclude-probes', difficulty >= 3)} and h[7] == ${JSON.stringify(PROBE_AGENT)})]
+if not ${on(ig, 'dash-size-zero', difficulty >= 3)}:
+    hits = [h for h in hits if h[6] != "-"]
 classes = {"2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0}
 by_path, err, per_hour, total_bytes = {}, {}, {}, 0
 for ip, day, hour, method, target, status, size, agent in hits:
-    path = target.split("?")[0]
+    path = target.split("?")[0] if ${on(ig, 'strip-query')} else target
     classes[status[0] + "xx"] += 1
     by_path[path] = by_path.get(path, 0) + 1
     if status.startswith("5"):
         err[path] = err.get(path, 0) + 1
     total_bytes += 0 if size == "-" else int(size)
     per_hour[hour] = per_hour.get(hour, 0) + 1
-top = sorted(by_path.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+if not ${on(ig, 'errors-only-nonzero')}:
+    err = {p: err.get(p, 0) for p in by_path}
+if ${on(ig, 'tie-alphabetical')}:
+    top = sorted(by_path.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+else:
+    top = max(by_path.items(), key=lambda kv: (kv[1], kv[0]))[0]
 rep = {"total_requests": len(hits), "status_classes": classes, "top_path": top, "unique_clients": len({h[0] for h in hits}), "server_errors_by_path": err}
 if ${difficulty >= 2 ? 'True' : 'False'}:
-    rep["bytes_sent"] = total_bytes
+    rep["bytes_sent"] = total_bytes if ${on(ig, 'bytes-sent')} else len(hits)
 if ${difficulty >= 5 ? 'True' : 'False'}:
     rep["requests_per_hour"] = per_hour
 os.makedirs("reports", exist_ok=True)
 json.dump(rep, open(${JSON.stringify(out)}, "w"), indent=2)
 `);
-    return {
+    const solution = oracle(new Set());
+    const mutants = [
+      ...ruleMutants(ruleSet, oracle),
+      shortcutMutant('raw-targets-any-tie', 'counts raw request targets (query strings kept) and takes any busiest one', oracle(new Set(['strip-query', 'tie-alphabetical']))),
+      variantMutant('json-layout', 'JSON re-indented with sorted keys and an extra `host` field', solution, jsonRelayout([out], { host })),
+    ];
+    const result: FamilyOutput & KitExtras = {
       title: `Traffic report for ${host}`,
       instruction,
       workspace,
       solution,
+      rules: ruleSet,
+      mutants,
       checks: [
         { id: 'total_requests', type: 'json_path', path: out, query: '$.total_requests', equals: counted.length },
         { id: 'status_classes', type: 'json_path', path: out, query: '$.status_classes', equals: classes },
@@ -158,5 +199,6 @@ json.dump(rep, open(${JSON.stringify(out)}, "w"), indent=2)
       operations: ['read local files and extract relevant content', 'compute basic statistics and aggregates', 'write structured results to local files'],
       tags: ['logs', 'nginx'],
     };
+    return result;
   },
 };
