@@ -7,7 +7,6 @@ export const MUTANTS_PENDING: ReadonlySet<string> = new Set<string>([
   'inbox-triage',
   'calendar-conflicts',
   'contact-dedupe',
-  'timesheet-hours',
   'kanban-overdue',
   'sales-pivot',
   'survey-nps',
