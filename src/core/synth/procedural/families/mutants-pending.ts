@@ -24,7 +24,6 @@ export const MUTANTS_PENDING: ReadonlySet<string> = new Set<string>([
   'py-symbol-rename',
   'py-failing-test-fix',
   'py-unit-tests-write',
-  'release-version-bump',
   'deps-manifest-sync',
   'adr-register',
 ]);
