@@ -21,7 +21,6 @@ export const MUTANTS_PENDING: ReadonlySet<string> = new Set<string>([
   'env-config-merge',
   'ics-free-slots',
   'kb-link-audit',
-  'py-unit-tests-write',
   'deps-manifest-sync',
   'adr-register',
 ]);
