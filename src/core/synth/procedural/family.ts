@@ -74,6 +74,11 @@ export interface Family {
   subcategory: string;
   /** One line: what the tasks of this family ask for. */
   summary: string;
+  /**
+   * The difficulties a pool draws this family's tasks from (one picked uniformly, so repeats
+   * weight it); default 1–5. Composed families lean harder (see the README's difficulty mix).
+   */
+  difficultyMix?: readonly Difficulty[];
   generate(ctx: FamilyContext): FamilyOutput;
 }
 

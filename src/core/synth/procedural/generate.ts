@@ -51,7 +51,7 @@ export function proceduralTask(i: number, o: Pick<ProceduralOptions, 'seed' | 'p
   const family = families[i % families.length]!;
   const taskSeed = mix32(o.seed >>> 0, i);
   const rng = new Rng(taskSeed);
-  const difficulty = rng.pick(o.difficulties ?? ([1, 2, 3, 4, 5] as const));
+  const difficulty = rng.pick(o.difficulties ?? family.difficultyMix ?? ([1, 2, 3, 4, 5] as const));
   const persona = rng.pick(o.personas);
   const out = family.generate({ rng: rng.fork(1), difficulty, persona });
   const id = `${family.id}-s${o.seed >>> 0}-${String(i).padStart(6, '0')}`;

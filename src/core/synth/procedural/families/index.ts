@@ -9,6 +9,7 @@ import { adrRegister } from './adr-register.js';
 import { backupManifestVerify } from './backup-manifest-verify.js';
 import { blogIndex } from './blog-index.js';
 import { calendarConflicts } from './calendar-conflicts.js';
+import { COMPOSED_FAMILIES } from './composed/index.js';
 import { catalogPriceUpdate } from './catalog-price-update.js';
 import { contactDedupe } from './contact-dedupe.js';
 import { crontabScheduleReport } from './crontab-schedule-report.js';
@@ -82,4 +83,4 @@ export const SINGLE_FAMILIES: readonly Family[] = [
 ];
 
 /** The whole library, in seed order. */
-export const FAMILIES: readonly Family[] = [...SINGLE_FAMILIES];
+export const FAMILIES: readonly Family[] = [...SINGLE_FAMILIES, ...COMPOSED_FAMILIES];
