@@ -112,3 +112,57 @@ test('filter: quotas per category, only the cheap filters, --list; a rerun repla
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown filter/);
 });
+
+test('filter --require mutants: tasks whose checks miss a wrong mutant or reject a variant are dropped; pool stats gives kill rates', { timeout: 900_000 }, async () => {
+  const root = tempDir('clawgym-filter-mutants-');
+  const mpool = join(root, 'pool');
+  const r0 = await runCli(['synth', '--route', 'procedural', '--n', '4', '--seed', '6', '--out', mpool, '--families', FAMILIES, '--no-progress']);
+  assert.equal(r0.code, 0, r0.stderr);
+  const sound = readdirSync(mpool).sort();
+  const expense = sound.find((d) => d.startsWith('expense-rollup-'))!;
+  // A wrong mutant the checks cannot catch (its script is the oracle), and a variant they reject (it does nothing).
+  const plant = (id: string, script: (mutants: { mutants: Array<{ id: string; kind: string }> }) => [string, string]) => {
+    cpSync(join(mpool, expense), join(mpool, id), { recursive: true });
+    const y = join(mpool, id, 'task.yaml');
+    writeFileSync(y, readFileSync(y, 'utf8').replace(`id: ${expense}`, `id: ${id}`));
+    const [mutant, text] = script(JSON.parse(readFileSync(join(mpool, id, 'solution', 'mutants.json'), 'utf8')));
+    writeFileSync(join(mpool, id, 'solution', 'mutants', `${mutant}.sh`), text);
+  };
+  plant('planted-blind-checks', (m) => [m.mutants.find((x) => x.kind === 'wrong')!.id, readFileSync(join(mpool, expense, 'solution', 'solve.sh'), 'utf8')]);
+  plant('planted-strict-checks', (m) => [m.mutants.find((x) => x.kind === 'variant')!.id, '#!/usr/bin/env bash\ntrue\n']);
+  // No mutants at all.
+  writeTask(mpool, { id: 'planted-no-mutants', category: 'Analysis & Reasoning', verify: { checks: [{ id: 'out', type: 'file_exists', path: 'out.txt' }] } }, { 'solution/solve.sh': 'touch out.txt\n' });
+
+  const out = join(root, 'admitted');
+  const r = await runCli(['filter', mpool, '--out', out, '--require', 'schema,mutants', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = FilterReport.parse(JSON.parse(r.stdout));
+  const by = Object.fromEntries(report.dropped.map((d) => [d.id, d]));
+  assert.equal(by['planted-blind-checks']!.filter, 'mutants');
+  assert.match(by['planted-blind-checks']!.reason, /wrong mutant \S+ .*scores 1: the checks do not catch it/);
+  assert.match(by['planted-strict-checks']!.reason, /variant \S+ scores 0\.\d+: the checks reject an acceptable answer/);
+  assert.match(by['planted-no-mutants']!.reason, /no solution\/mutants\.json/);
+  assert.deepEqual(report.admitted.map((a) => a.id).sort(), sound);
+  const m = report.mutants!;
+  assert.equal(m.killed, m.wrong - 1, 'every wrong mutant but the planted one is caught');
+  assert.equal(m.variants_accepted, m.variants - 1);
+  assert.equal(m.without_mutants, 1);
+  const text = await runCli(['filter', mpool, '--out', out, '--require', 'schema,mutants']);
+  assert.match(text.stdout, /mutants: kill rate \d+\.\d% \(\d+\/\d+ wrong mutants score < 1\)/);
+
+  // pool stats reuses the filter's outcomes for the mutants and runs the oracles for the files they touch.
+  const s = await runCli(['pool', 'stats', mpool, '--mutants-dir', join(out, '.filter', 'mutants'), '--json']);
+  assert.equal(s.code, 0, s.stderr);
+  const stats = PoolStats.parse(JSON.parse(s.stdout));
+  assert.equal(stats.mutants!.by_family['expense-rollup']!.killed, stats.mutants!.by_family['expense-rollup']!.wrong - 1);
+  assert.equal(stats.mutants!.by_family['meeting-action-items']!.kill_rate, 1);
+  assert.equal(stats.mutants!.tasks_without, 1);
+  const d = stats.difficulty['meeting-action-items']!;
+  assert.equal(d.files_from, 'oracle');
+  assert.equal(d.files_touched, 1, 'the oracle writes action_items.csv only');
+  assert.equal(d.steps, 3);
+  assert.ok(d.rules >= 4 && d.estimate === d.steps + d.files_touched + d.rules, JSON.stringify(d));
+  const plain = await runCli(['pool', 'stats', mpool]);
+  assert.match(plain.stdout, /difficulty estimate by family \(.*estimated from the checked files/);
+  assert.match(plain.stdout, /meeting-action-items +\d+\.\d\d +3\.00 +1\.00/);
+});

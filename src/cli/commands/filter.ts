@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { filterPool } from '../../core/synth/filter/filter.js';
 import { parseQuotas } from '../../core/synth/filter/quota.js';
-import { FILTER_NAMES, formatFilterReport } from '../../core/synth/filter/report.js';
+import { DEFAULT_FILTERS, FILTER_NAMES, formatFilterReport } from '../../core/synth/filter/report.js';
 import { EXIT, printJson } from '../output.js';
 import { onInterrupt } from '../interrupt.js';
 import { openSandbox, sandboxOption } from '../sandbox-option.js';
@@ -14,10 +14,10 @@ import { collect, fraction, positiveInt } from '../options.js';
 export function registerFilter(program: Command): void {
   program
     .command('filter')
-    .description('Run a pool through filters (schema, nop scores 0, oracle passes, deterministic verifier, near-duplicates) and per-category quotas; copy the admitted tasks into --out with filter-report.json (what was dropped and why). Rerunning continues the nop and oracle runs.')
+    .description('Run a pool through filters (schema, nop scores 0, oracle passes, deterministic verifier, mutant solutions behave, near-duplicates) and per-category quotas; copy the admitted tasks into --out with filter-report.json (what was dropped and why). Rerunning continues the nop and oracle runs.')
     .argument('<pool...>', 'task folders or folders of tasks (any format)')
     .requiredOption('-o, --out <dir>', 'where admitted tasks (or admitted.txt with --list) and filter-report.json go')
-    .option('--require <filters>', `comma-separated, of: ${FILTER_NAMES.join(', ')}`, FILTER_NAMES.join(','))
+    .option('--require <filters>', `comma-separated, of: ${FILTER_NAMES.join(', ')} (mutants: every wrong mutant solution scores < 1, every variant 1, every stated rule witnessed)`, DEFAULT_FILTERS.join(','))
     .option('--quota <cap>', 'per-category cap: "<category>=N", or "*=N" for every other category (repeatable)', collect, [])
     .option('--dedup-threshold <x>', 'Jaccard similarity (word 3-shingles) at which two tasks are near-duplicates', fraction, 0.8)
     .addOption(new Option('--dedup-on <what>', 'a duplicate has a near-identical instruction, workspace, or both').choices(['both', 'instruction', 'workspace']).default('both'))

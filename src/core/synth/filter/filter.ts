@@ -1,6 +1,7 @@
 /**
  * `clawgym filter`: run a pool through the filters a sound task must pass — schema, nop scores 0,
- * the oracle passes, the verifier is deterministic, not a near-duplicate — then per-category
+ * the oracle passes, the verifier is deterministic, its mutant solutions behave (asked for
+ * explicitly), not a near-duplicate — then per-category
  * quotas; copy (or list) what is admitted and report what each filter dropped and why.
  *
  * Order: the cheap schema check, then the runs, then dedup among the survivors (so a broken copy
@@ -21,7 +22,8 @@ import { factsOf } from '../pool/describe.js';
 import { workspaceTexts } from '../pool/stats.js';
 import { determinismProblem } from './determinism.js';
 import { applyQuotas, type Quotas } from './quota.js';
-import { FilterReport, type Dropped, type FilterName, type FilterStep } from './report.js';
+import { FilterReport, type Dropped, type FilterName, type FilterStep, type MutantsSummary } from './report.js';
+import { killRate, mutantsProblem, runPoolMutants } from './mutants.js';
 import { nopProblem, oracleProblem, runAgentOver } from './trials.js';
 
 export interface FilterOptions {
@@ -32,7 +34,7 @@ export interface FilterOptions {
   threshold?: number;
   dedupOn?: DedupOn;
   concurrency: number;
-  /** Needed by nop-zero, oracle-pass and deterministic. */
+  /** Needed by nop-zero, oracle-pass, deterministic and mutants. */
   sandbox?: Sandbox;
   /** Copy admitted tasks into `out` (else only list them in admitted.txt). */
   copy: boolean;
@@ -49,8 +51,8 @@ export interface FilterOutcome {
 export async function filterPool(o: FilterOptions): Promise<FilterOutcome> {
   const out = resolve(o.out);
   for (const p of o.paths) if (resolve(p) === out) throw new UsageError(`--out ${o.out} is the pool itself: give another folder`);
-  const needsRuns = o.require.some((f) => f === 'nop-zero' || f === 'oracle-pass' || f === 'deterministic');
-  if (needsRuns && !o.sandbox) throw new UsageError('nop-zero, oracle-pass and deterministic need a sandbox');
+  const needsRuns = o.require.some((f) => f === 'nop-zero' || f === 'oracle-pass' || f === 'deterministic' || f === 'mutants');
+  if (needsRuns && !o.sandbox) throw new UsageError('nop-zero, oracle-pass, deterministic and mutants need a sandbox');
   const threshold = o.threshold ?? DEFAULT_DEDUP.threshold;
   const steps: FilterStep[] = [];
   const dropped: Dropped[] = [];
@@ -126,6 +128,24 @@ export async function filterPool(o: FilterOptions): Promise<FilterOutcome> {
     }
   }
 
+  let mutants: MutantsSummary | undefined;
+  if (!interrupted && o.require.includes('mutants')) {
+    await step('mutants', async (ts) => {
+      const dir = join(out, '.filter', 'mutants');
+      runs.mutants = dir;
+      const r = await runPoolMutants(ts, { sandbox: o.sandbox!, dir, concurrency: o.concurrency, signal: o.signal });
+      if (r.interrupted) {
+        interrupted = true;
+        return new Map();
+      }
+      const outcomes = [...r.outcomes.values()];
+      const k = killRate(outcomes);
+      const variants = outcomes.flatMap((x) => x.mutants.filter((m) => m.kind === 'variant'));
+      mutants = { killed: k.killed, wrong: k.wrong, kill_rate: k.rate, variants: variants.length, variants_accepted: variants.filter((m) => m.behaved).length, without_mutants: outcomes.filter((x) => !x.has_mutants).length };
+      return new Map(ts.flatMap((t) => { const p = mutantsProblem(r.outcomes.get(t.spec.id)); return p ? [[t.spec.id, p] as const] : []; }));
+    });
+  }
+
   if (!interrupted && o.require.includes('dedup')) {
     await step('dedup', async (ts) => {
       // Id order: which copy of a duplicate group survives does not depend on how the pool was listed.
@@ -154,6 +174,7 @@ export async function filterPool(o: FilterOptions): Promise<FilterOutcome> {
     admitted: interrupted ? [] : alive.map((t) => { const f = factsOf(t); return { id: f.id, source: t.source, category: f.category, family: f.family }; }),
     dropped,
     runs,
+    ...(mutants ? { mutants } : {}),
     copied: o.copy,
   };
   if (interrupted) return { report, interrupted };

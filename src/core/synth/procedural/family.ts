@@ -8,8 +8,10 @@
 import type { z } from 'zod';
 import type { Check } from '../../task/schema.js';
 import type { Mutant, Rule } from '../../task/solutions.js';
-import type { Persona } from '../personas.js';
+import type { Persona, PersonaDomain } from '../personas.js';
 import type { Rng } from '../../rng.js';
+import { FIRST_NAMES } from './families/common.js';
+import { WIDE_FIRST_NAMES } from './families/names.js';
 
 /** ClawGym-Bench's six categories. */
 export const BENCH_CATEGORIES = [
@@ -74,12 +76,28 @@ export interface Family {
   subcategory: string;
   /** One line: what the tasks of this family ask for. */
   summary: string;
+  /** Who would send this task (the persona is drawn from those); default: by category (CATEGORY_DOMAINS). */
+  domains?: readonly PersonaDomain[];
   /**
    * The difficulties a pool draws this family's tasks from (one picked uniformly, so repeats
    * weight it); default 1–5. Composed families lean harder (see the README's difficulty mix).
    */
   difficultyMix?: readonly Difficulty[];
   generate(ctx: FamilyContext): FamilyOutput;
+}
+
+/** The persona domains a category's tasks fit, when a family does not say. */
+export const CATEGORY_DOMAINS: Record<BenchCategory, readonly PersonaDomain[]> = {
+  'Productivity & Collaboration': ['office'],
+  'Systems & Automation': ['it-ops'],
+  'Analysis & Reasoning': ['data', 'finance'],
+  'Content & Domain': ['content'],
+  'Planning & Knowledge': ['office', 'research'],
+  'Software Dev': ['software'],
+};
+
+export function familyDomains(f: Family): readonly PersonaDomain[] {
+  return f.domains ?? CATEGORY_DOMAINS[f.category];
 }
 
 /** Phrase a request in a persona's voice: a greeting, the request, detail lines (e.g. a bullet list), a closing. */
@@ -100,7 +118,21 @@ export function voiced(ctx: FamilyContext, ask: string, details: string[] = []):
     detailed: ['Let me know if anything is unclear in the files.', 'Thanks — the details above should be all you need.'],
     hurried: ['Thanks!!', 'ASAP please.'],
   };
-  const head = [r.pick(openers[p.voice]), ask].filter(Boolean).join(' ');
+  const opener = r.pick(openers[p.voice]);
+  // An opener that ends mid-sentence ("Hey, it's Ana —", "Dear assistant,") continues in lower case.
+  const head = [opener, /[—,]$/.test(opener) ? continued(ask, p.name) : ask].filter(Boolean).join(' ');
   const closer = r.pick(closers[p.voice]);
   return `${head}${details.length ? `\n\n${details.join('\n')}` : ''}${closer ? `\n\n${closer}` : ''}\n`;
+}
+
+const NAMES = new Set([...FIRST_NAMES, ...WIDE_FIRST_NAMES]);
+
+/** The ask as the rest of a sentence: its first word in lower case, unless it is "I", a name or an acronym. */
+export function continued(ask: string, personaName: string): string {
+  const m = /^([A-Z][a-z]*)(.?)/.exec(ask);
+  if (!m) return ask;
+  const [, word, next] = m as unknown as [string, string, string];
+  if (word === 'I' && !/[a-z]/.test(next)) return ask;
+  if (/[A-Z0-9]/.test(next) || NAMES.has(word) || word === personaName) return ask;
+  return ask[0]!.toLowerCase() + ask.slice(1);
 }

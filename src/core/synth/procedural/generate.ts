@@ -12,9 +12,9 @@ import { ClawgymError , UsageError } from '../../errors.js';
 import { taskYaml } from '../../task/save.js';
 import { TaskSpec } from '../../task/schema.js';
 import { TaskMutants, writeMutants } from '../../task/solutions.js';
-import type { Persona } from '../personas.js';
+import { personasFor, type Persona } from '../personas.js';
 import { mix32, Rng } from '../../rng.js';
-import type { Difficulty, Family } from './family.js';
+import { familyDomains, type Difficulty, type Family } from './family.js';
 import { FAMILIES } from './families/index.js';
 
 export interface ProceduralOptions {
@@ -45,6 +45,15 @@ export interface ProceduralTask {
   family: Family;
 }
 
+const fitCache = new WeakMap<readonly Persona[], Map<Family, readonly Persona[]>>();
+function fitting(personas: readonly Persona[], family: Family): readonly Persona[] {
+  let m = fitCache.get(personas);
+  if (!m) fitCache.set(personas, (m = new Map()));
+  let fit = m.get(family);
+  if (!fit) m.set(family, (fit = personasFor(personas, familyDomains(family))));
+  return fit;
+}
+
 /** The task at index i: a pure function of (seed, i, families, personas). */
 export function proceduralTask(i: number, o: Pick<ProceduralOptions, 'seed' | 'personas' | 'families' | 'difficulties'>): ProceduralTask {
   const families = o.families ?? FAMILIES;
@@ -52,7 +61,8 @@ export function proceduralTask(i: number, o: Pick<ProceduralOptions, 'seed' | 'p
   const taskSeed = mix32(o.seed >>> 0, i);
   const rng = new Rng(taskSeed);
   const difficulty = rng.pick(o.difficulties ?? family.difficultyMix ?? ([1, 2, 3, 4, 5] as const));
-  const persona = rng.pick(o.personas);
+  // Someone who would send this task: a persona of the family's domains (any, if the bank has none).
+  const persona = rng.pick(fitting(o.personas, family));
   const out = family.generate({ rng: rng.fork(1), difficulty, persona });
   const id = `${family.id}-s${o.seed >>> 0}-${String(i).padStart(6, '0')}`;
   const parsed = TaskSpec.safeParse({

@@ -17,6 +17,7 @@ export const abTestReadout: Family = {
   category: 'Analysis & Reasoning',
   subcategory: 'statistics and metrics',
   summary: 'Conversion rate, revenue per user and lift per variant from assignment/conversion CSVs (contamination, test accounts, 3 arms); write JSON.',
+  domains: ['data', 'software'],
   generate(ctx) {
     const { rng, difficulty: d } = ctx;
     const exp = rng.pick(EXPERIMENTS);

@@ -34,6 +34,7 @@ export const adrRegister: Family = {
   category: 'Planning & Knowledge',
   subcategory: 'solution and architecture design',
   summary: 'Build a register of architecture decision records: effective status (with stale "Accepted" labels), decisions in force, supersession chains, open proposals.',
+  domains: ['software'],
   generate(ctx) {
     const { rng, difficulty: d } = ctx;
     const team = rng.pick(TEAM_NAMES);

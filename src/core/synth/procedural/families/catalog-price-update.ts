@@ -51,6 +51,7 @@ export const catalogPriceUpdate: Family = {
   category: 'Content & Domain',
   subcategory: 'domain data handling',
   summary: 'Apply a pricing memo (category % changes, SKU overrides, discontinued items, .99 endings, clearance exemptions) to a catalog CSV.',
+  domains: ['commerce'],
   generate(ctx) {
     const { rng, difficulty: d } = ctx;
     const storeName = rng.pick(Object.keys(STORES));

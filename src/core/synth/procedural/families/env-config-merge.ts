@@ -46,6 +46,7 @@ export const envConfigMerge: Family = {
   category: 'Systems & Automation',
   subcategory: 'environment configuration and deployment',
   summary: 'Merge layered .env files (base, stage, local overrides) into one sorted env file; report missing required keys.',
+  domains: ['it-ops', 'software'],
   generate(ctx) {
     const { rng, difficulty } = ctx;
     const svc = `${rng.pick(TEAM_NAMES)}-${rng.pick(['api', 'web', 'worker', 'gateway', 'portal'])}`;

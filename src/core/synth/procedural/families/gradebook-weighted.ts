@@ -18,6 +18,7 @@ export const gradebookWeighted: Family = {
   category: 'Analysis & Reasoning',
   subcategory: 'business calculations',
   summary: 'Final course grades from a score CSV and a YAML grading policy (weights, max points, dropped quiz, excused work); write JSON.',
+  domains: ['education'],
   generate(ctx) {
     const { rng, difficulty: d } = ctx;
     const course = rng.pick(COURSES);

@@ -49,6 +49,7 @@ export const i18nFill: Family = {
   category: 'Content & Domain',
   subcategory: 'translation and localization',
   summary: 'Fill missing keys of locale JSON files from a translation-memory CSV, list untranslatable keys, remove obsolete ones.',
+  domains: ['content', 'software'],
   generate(ctx) {
     const { rng, difficulty: d } = ctx;
     const app = rng.pick(APPS);

@@ -18,6 +18,7 @@ export const icsFreeSlots: Family = {
   category: 'Planning & Knowledge',
   subcategory: 'task planning and decomposition',
   summary: 'Read .ics calendars and list every free slot of at least N minutes within working hours as CSV.',
+  domains: ['office'],
   generate(ctx) {
     const { rng, difficulty } = ctx;
     const year = rng.int(2024, 2026);

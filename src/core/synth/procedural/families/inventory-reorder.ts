@@ -22,6 +22,7 @@ export const inventoryReorder: Family = {
   category: 'Analysis & Reasoning',
   subcategory: 'business calculations',
   summary: 'Compute reorder points and order quantities (safety stock, open POs, case packs, warehouses, discontinued items); write CSV.',
+  domains: ['commerce'],
   generate(ctx) {
     const { rng, difficulty: d } = ctx;
     const kind = rng.pick(Object.keys(CATALOGS));

@@ -38,6 +38,7 @@ export const kbLinkAudit: Family = {
   category: 'Planning & Knowledge',
   subcategory: 'memory and knowledge organization',
   summary: 'Find broken relative links and orphan pages in a markdown knowledge base; report JSON.',
+  domains: ['content', 'software', 'it-ops'],
   generate(ctx) {
     const { rng, difficulty } = ctx;
     const team = rng.pick(TEAM_NAMES);

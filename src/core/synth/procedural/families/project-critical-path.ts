@@ -58,6 +58,7 @@ export const projectCriticalPath: Family = {
   category: 'Planning & Knowledge',
   subcategory: 'task planning and decomposition',
   summary: 'Schedule a project plan from durations and dependencies; report project length, task starts and the critical path.',
+  domains: ['office', 'software'],
   generate(ctx) {
     const { rng, difficulty } = ctx;
     const proj = rng.pick(PROJECTS);

@@ -62,6 +62,7 @@ export const readingPlan: Family = {
   category: 'Planning & Knowledge',
   subcategory: 'curriculum and content design',
   summary: 'Select books from a reading list by topic and status and schedule them into weeks under a page budget (CSV).',
+  domains: ['education', 'research'],
   generate(ctx) {
     const { rng, difficulty } = ctx;
     const topics = rng.sample(TOPICS, 5);

@@ -37,6 +37,7 @@ export const recipeScaler: Family = {
   category: 'Content & Domain',
   subcategory: 'domain data handling',
   summary: 'Scale markdown recipes to new servings (fractions, imperial→metric) or merge several into a shopping list net of the pantry; write JSON.',
+  domains: ['food'],
   generate(ctx) {
     const { rng, difficulty: d } = ctx;
     const multi = d >= 4;

@@ -19,6 +19,7 @@ export const salesPivot: Family = {
   category: 'Analysis & Reasoning',
   subcategory: 'table and record handling',
   summary: 'Pivot an order export into revenue per region and quarter (with statuses, currencies, other years); write CSV.',
+  domains: ['data', 'finance', 'commerce'],
   generate(ctx) {
     const { rng, difficulty: d } = ctx;
     const regions = rng.sample(REGIONS, 2 + Math.ceil(d / 2) + rng.int(0, 1)).sort(cmp);

@@ -25,6 +25,7 @@ export const surveyNps: Family = {
   category: 'Analysis & Reasoning',
   subcategory: 'statistics and metrics',
   summary: 'Compute Net Promoter Score overall and per segment from a survey CSV, handling blanks, resubmissions and plan→segment mapping.',
+  domains: ['data', 'research', 'commerce'],
   generate(ctx) {
     const { rng, difficulty: d } = ctx;
     const survey = rng.pick(SURVEYS);
