@@ -212,7 +212,8 @@ const evaluators: { [T in Check['type']]?: Evaluator<T> } = {
       const got = col < 0 ? undefined : data[cell.row]?.[col]?.trim();
       const ok =
         got !== undefined &&
-        (typeof cell.equals === 'number' ? Math.abs(Number(got) - cell.equals) < 1e-9 : got === cell.equals);
+        // An empty cell is no number (Number('') would read it as 0).
+        (typeof cell.equals === 'number' ? got !== '' && Math.abs(Number(got) - cell.equals) < 1e-9 : got === cell.equals);
       results.push({ ok, what: `row ${cell.row} ${cell.column} = ${show(cell.equals)} (got ${show(got ?? 'missing')})` });
     }
     if (c.sorted_by) {

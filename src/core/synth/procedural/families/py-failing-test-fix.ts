@@ -1,9 +1,10 @@
 /** Software Dev: a small Python package whose unit tests fail because of a generated slip (off-by-one, wrong comparison, lost rounding…); fix the code, not the tests. */
-import type { CheckInput, Family } from '../family.js';
+import type { CheckInput, Family, Mutant, Rule } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
 import { say } from './phrasing.js';
 import { pyData, pyOracle } from './py-oracle.js';
+import { SKIP_LINE, skipping } from './rule-switches.js';
 import { fillPy, hiddenTestsCommand, PY_PROJECTS, renderSources, renderTests, repoExtras, withBug, type PyFunc } from './pykit.js';
 
 const SYMPTOMS = [
@@ -16,7 +17,7 @@ const SYMPTOMS = [
 
 export const pyFailingTestFix: Family = {
   id: 'py-failing-test-fix',
-  version: 1,
+  version: 2,
   category: 'Software Dev',
   subcategory: 'debugging and issue fixing',
   summary: 'Find and fix generated bugs in a small Python package so its unittest suite (and hidden extra cases) pass, without touching the tests.',
@@ -50,7 +51,12 @@ export const pyFailingTestFix: Family = {
 
     const checks: CheckInput[] = [{ id: 'tests_pass', type: 'command', run: hiddenTestsCommand(hidden), weight: 3, timeout_sec: 60, description: 'the unit tests, with extra hidden cases, pass' }];
     if (d >= 3) {
-      checks.push({ id: 'notes_fixed', type: 'json_path', path: notes, query: '$.fixed', equals: fixed, description: 'which functions were broken' });
+      // Entry by entry (and nothing after the last), so extra fields in an entry are fine.
+      fixed.forEach((f, i) => {
+        checks.push({ id: `notes_fixed_${i}_file`, type: 'json_path', path: notes, query: `$.fixed[${i}].file`, equals: f.file, description: 'which functions were broken' });
+        checks.push({ id: `notes_fixed_${i}_function`, type: 'json_path', path: notes, query: `$.fixed[${i}].function`, equals: f.function });
+      });
+      checks.push({ id: 'notes_fixed_count', type: 'json_path', path: notes, query: `$.fixed[${fixed.length}]`, exists: false, weight: 0 });
     }
     for (const t of Object.keys(workspace).filter((x) => x.startsWith('tests/'))) checks.push({ id: `tests_untouched_${t.replace(/\W+/g, '_')}`, type: 'file_unchanged', path: t, weight: 0 });
 
@@ -106,21 +112,57 @@ export const pyFailingTestFix: Family = {
     const instruction = voiced(ctx, context ? `${ask} ${context}` : ask, rng.shuffle(details));
 
     const solution = pyOracle(String.raw`
+${SKIP_LINE}
 repairs = ${pyData(repairs.map((r) => [r.file, r.buggy, r.fixed]))}
+failing = ${pyData([...new Set(repairs.map((r) => `tests/test_${r.fn.module}.py`))])}
+if "fix-code-not-tests" in SKIP:
+    repairs = []
+    for path in failing:
+        open(path, "w").write("import unittest\n\n\nclass PlaceholderTest(unittest.TestCase):\n    def test_ok(self):\n        self.assertTrue(True)\n")
+if "delete-tests" in SKIP:
+    repairs = []
+    for path in failing:
+        os.remove(path)
+if "all-bugs" in SKIP:
+    repairs = repairs[:1]
 for path, buggy, good in repairs:
     text = open(path).read()
     assert text.count(buggy) == 1, path
+    if "commented" in SKIP:
+        good = "# Fixed: back to the documented behaviour.\n" + good
     open(path, "w").write(text.replace(buggy, good))
-if ${d >= 3 ? 'True' : 'False'}:
+fixed = ${pyData(fixed)}
+if "notes-sorted" in SKIP:
+    fixed = fixed[::-1]
+if "commented" in SKIP:
+    fixed = [dict(f, note="restored the documented behaviour") for f in fixed]
+if ${d >= 3 ? 'True' : 'False'} and "notes" not in SKIP:
     os.makedirs("notes", exist_ok=True)
-    json.dump({"fixed": ${pyData(fixed)}}, open(${JSON.stringify(notes)}, "w"), indent=2)
+    json.dump({"fixed": fixed}, open(${JSON.stringify(notes)}, "w"), indent=2)
 `);
+    const rules: Rule[] = [{ id: 'fix-code-not-tests', text: 'do not modify the tests; fix the package code' }];
+    if (d >= 4) rules.push({ id: 'all-bugs', text: 'there may be more than one problem' });
+    if (d >= 3) rules.push({ id: 'notes', text: `record what you fixed in \`${notes}\`` });
+    if (d >= 4) rules.push({ id: 'notes-sorted', text: 'the `fixed` entries sorted by file, then function' });
+    const ignoring: Record<string, string> = {
+      'fix-code-not-tests': 'replaces the failing test file with a test that always passes',
+      'all-bugs': 'fixes only the first bug',
+      notes: 'writes no notes',
+      'notes-sorted': 'lists the fixed functions in reverse order',
+    };
+    const mutants: Mutant[] = [
+      ...rules.map((r) => ({ id: `ignores-${r.id}`, kind: 'wrong' as const, rule: r.id, description: ignoring[r.id]!, solution: skipping(solution, r.id) })),
+      { id: 'delete-tests', kind: 'wrong', shortcut: 'deletes the failing test files so the suite runs green', description: 'no fix', solution: skipping(solution, 'delete-tests') },
+      { id: 'commented', kind: 'variant', description: 'the same fix under a comment line; notes entries carry an extra `note` field', solution: skipping(solution, 'commented') },
+    ];
     return {
       title: `Fix the failing tests in ${pkg}`,
       instruction,
       workspace,
       solution,
       checks,
+      rules,
+      mutants,
       operations: ['run tests or validation commands', 'analyze command output or error messages', 'modify code or configuration files'],
       tags: ['python', 'debugging', p.id],
     };

@@ -1,8 +1,9 @@
 /** Software Dev: rename functions across a small Python package; the (already updated) unit tests must pass and no old name may remain. */
-import type { CheckInput, Family } from '../family.js';
+import type { CheckInput, Family, Mutant, Rule } from '../family.js';
 import { voiced } from '../family.js';
 import { say } from './phrasing.js';
 import { pyData, pyOracle } from './py-oracle.js';
+import { SKIP_LINE, skipping, thenPython } from './rule-switches.js';
 import { fillPy, hiddenTestsCommand, PY_PROJECTS, renderSources, renderTests, repoExtras, type PyFunc } from './pykit.js';
 
 const WHY = [
@@ -21,7 +22,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export const pySymbolRename: Family = {
   id: 'py-symbol-rename',
-  version: 1,
+  version: 2,
   category: 'Software Dev',
   subcategory: 'code review and refactoring',
   summary: 'Rename functions across a small Python package (definitions, imports, calls, __all__, docs) so the updated unit tests pass.',
@@ -29,7 +30,11 @@ export const pySymbolRename: Family = {
     const { rng, difficulty: d } = ctx;
     const p = rng.pick(PY_PROJECTS);
     const pkg = rng.pick(p.packages);
-    const targets: PyFunc[] = rng.sample(p.funcs, d <= 2 ? 1 : d <= 4 ? 2 : 3);
+    // From d2 the README counts as code: one renamed function at least appears in its usage example.
+    const inUsage = (fn: PyFunc) => new RegExp(`\\$${fn.slot}\\b`).test(p.usage);
+    let targets: PyFunc[] = [];
+    do targets = rng.sample(p.funcs, d <= 2 ? 1 : d <= 4 ? 2 : 3);
+    while (d >= 2 && !targets.some(inUsage) && p.funcs.some(inUsage));
     const oldNames: Record<string, string> = {};
     const newNames: Record<string, string> = {};
     for (const fn of p.funcs) {
@@ -123,28 +128,89 @@ export const pySymbolRename: Family = {
     if (d >= 3) details.push(b + say(rng, ['Mind the less obvious references: `__all__`, module-attribute calls in the CLI, docstrings.', 'Some references go through `module.function(...)` or live in `__all__` — catch those as well.', 'Check the CLI and the package `__init__.py`, not only the module that defines each function.']));
     if (decoy) details.push(b + say(rng, ['Rename only the exact identifiers: `{decoy}` is a separate helper and keeps its name.', '`{decoy}` merely starts with an old name; it is a different function and must keep its name.', 'Careful with `{decoy}` — different function, same prefix. It stays as is.'], { decoy: decoy.name }));
     if (alias) details.push(b + say(rng, ['Downstream scripts still import `{pkg}.{old}`: keep `{old}` in `{init}` as a deprecated alias of `{new}` (and only there).', 'Keep a backwards-compatible alias `{old} = {new}` in `{init}` — the only place the old name may survive.', 'For one release, `{pkg}.{old}` must still work: add it as an alias of `{new}` in `{init}`; nowhere else.'], { pkg, old: alias.from, new: alias.to, init: initPath }));
+    const rules: Rule[] = [
+      { id: 'all-references', text: 'rename the definitions and every place that refers to them' },
+      { id: 'tests-untouched', text: details[0]!.slice(2) },
+      { id: 'no-old-names', text: details[1]!.slice(2) },
+    ];
+    if (d >= 2) rules.push({ id: 'readme', text: 'README.md uses the new names' });
+    if (d >= 3) rules.push({ id: 'less-obvious', text: 'also `__all__`, `module.function(...)` calls and docstrings' });
+    if (decoy) rules.push({ id: 'decoy', text: `\`${decoy.name}\` is a separate helper and keeps its name` });
+    if (alias) rules.push({ id: 'alias', text: `\`${alias.from}\` stays in \`${initPath}\` as a deprecated alias of \`${alias.to}\`` });
     const instruction = voiced(ctx, context ? `${ask} ${context}` : ask, [details[0]!, ...rng.shuffle(details.slice(1))]);
 
     const solution = pyOracle(String.raw`
+${SKIP_LINE}
 renames = ${pyData(Object.fromEntries(renames.map((r) => [r.from, r.to])))}
-pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in renames) + r")\b")
-files = sorted(glob.glob(${JSON.stringify(pkg)} + "/**/*.py", recursive=True)) + ["README.md"]
+homes = ${pyData(renames.map((r) => `${pkg}/${r.fn.module}.py`))}
+names = "(" + "|".join(re.escape(k) for k in renames) + ")"
+if "decoy" in SKIP:
+    pattern = re.compile(names)
+elif "less-obvious" in SKIP:
+    pattern = re.compile(r"(?<![.\"'])\b" + names + r"\b")
+else:
+    pattern = re.compile(r"\b" + names + r"\b")
+if "tests-untouched" in SKIP:
+    back = {v: k for k, v in renames.items()}
+    for path in sorted(glob.glob("tests/*.py")):
+        text = open(path).read()
+        open(path, "w").write(re.sub(r"\b(" + "|".join(re.escape(k) for k in back) + r")\b", lambda m: back[m.group(1)], text))
+    sys.exit(0)
+if "alias-only" in SKIP:
+    with open(${JSON.stringify(initPath)}, "a") as f:
+        f.write("".join("%s = %s\n" % (new, old) for old, new in renames.items()))
+    sys.exit(0)
+files = sorted(glob.glob(${JSON.stringify(pkg)} + "/**/*.py", recursive=True)) + ([] if "readme" in SKIP else ["README.md"])
+if "all-references" in SKIP:
+    # Misses one file that refers to a renamed function (not where it is defined).
+    users = [f for f in files if f not in homes and f != "README.md" and pattern.search(open(f).read())]
+    files.remove(users[-1])
 for path in files:
     text = open(path).read()
     new = pattern.sub(lambda m: renames[m.group(1)], text)
     if new != text:
         open(path, "w").write(new)
 alias = ${pyData(alias ? [alias.from, alias.to] : null)}
-if alias:
+if alias and "alias" not in SKIP:
     with open(${JSON.stringify(initPath)}, "a") as f:
         f.write("\n# Deprecated alias, kept for one release.\n%s = %s\n" % (alias[0], alias[1]))
+if "no-old-names" in SKIP:
+    for old, new in renames.items():
+        with open(homes[list(renames).index(old)], "a") as f:
+            f.write("\n\n%s = %s  # old name, for scripts that still use it\n" % (old, new))
 `);
+    const ignoring: Record<string, string> = {
+      'tests-untouched': 'edits the tests back to the old names instead of renaming the code',
+      'all-references': 'misses the call sites in one file',
+      'no-old-names': 'keeps the old names as aliases beside the new definitions',
+      readme: 'leaves README.md as it is',
+      'less-obvious': 'misses `module.name` references and names in strings such as `__all__`',
+      decoy: 'replaces the old name as a substring, renaming the look-alike helper too',
+      alias: 'leaves no deprecated alias in __init__.py',
+    };
+    const mutants: Mutant[] = [
+      ...rules.map((r) => ({ id: `ignores-${r.id}`, kind: 'wrong' as const, rule: r.id, description: ignoring[r.id]!, solution: skipping(solution, r.id) })),
+      { id: 'alias-only', kind: 'wrong', shortcut: 'adds the new names as aliases of the old ones in __init__.py instead of renaming', description: 'nothing is renamed', solution: skipping(solution, 'alias-only') },
+      {
+        id: 'changelog-note',
+        kind: 'variant',
+        description: 'the rename plus a CHANGELOG.md entry that names the old and new functions',
+        solution: thenPython(solution, `
+notes = ${pyData(renames.map((r) => `- Renamed \`${r.from}\` to \`${r.to}\`.`).join('\n'))}
+text = open("CHANGELOG.md").read() if os.path.exists("CHANGELOG.md") else "# Changelog\\n"
+head, _, rest = text.partition("\\n\\n")
+open("CHANGELOG.md", "w").write(head + "\\n\\n## Unreleased\\n\\n" + notes + "\\n\\n" + rest)
+`),
+      },
+    ];
     return {
       title: `Rename ${renames.map((r) => r.from).join(', ')} in ${pkg}`,
       instruction,
       workspace: { ...before, ...repoExtras(rng, p, pkg, oldNames), ...tests },
       solution,
       checks,
+      rules,
+      mutants,
       operations: ['inspect code or configuration files', 'modify code or configuration files', 'run tests or validation commands'],
       tags: ['python', 'refactoring', p.id],
     };

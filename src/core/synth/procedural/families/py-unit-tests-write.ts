@@ -1,5 +1,5 @@
 /** Software Dev: write unittest tests for untested functions of a small Python package; scored by mutation testing (hidden mutants must be caught). */
-import type { CheckInput, Family } from '../family.js';
+import type { CheckInput, Family, Mutant, Rule } from '../family.js';
 import { voiced } from '../family.js';
 import { andList, codeList, say } from './phrasing.js';
 import { pyData } from './py-oracle.js';
@@ -59,7 +59,7 @@ print(json.dumps(scores))
 
 export const pyUnitTestsWrite: Family = {
   id: 'py-unit-tests-write',
-  version: 1,
+  version: 2,
   category: 'Software Dev',
   subcategory: 'test writing and validation',
   summary: 'Write unittest tests for untested functions of a small Python package; scored by whether they pass and catch hidden mutants.',
@@ -128,12 +128,35 @@ export const pyUnitTestsWrite: Family = {
       [...byModule].map(([mod, fns]) => `from ${pkg}.${mod} import ${fns.map((t) => names[t.slot]).sort().join(', ')}\n`).join('') +
       `\n\n${targets.map((t) => testClass(p, t, names, true)).join('\n\n\n')}\n\n\nif __name__ == "__main__":\n    unittest.main()\n`;
     const solution = `#!/usr/bin/env bash\nset -euo pipefail\nmkdir -p ${testFile.split('/').slice(0, -1).join('/')}\n${heredoc(testFile, body)}python3 -m unittest discover -s tests -q\n`;
+    // Mutants are other test files: the same header (imports), other classes.
+    const write = (file: string, text: string) => `#!/usr/bin/env bash\nset -euo pipefail\nmkdir -p ${file.split('/').slice(0, -1).join('/')}\n${heredoc(file, text)}`;
+    const head = body.slice(0, body.indexOf('\n\n\nclass ') + 3);
+    const fn0 = tnames[0]!;
+    const c0 = targets[0]!.cases[0]!;
+    const call0 = `${fn0}(${c0.args.map((x) => fillPy(x, names, pkg)).join(', ')})`;
+    const main = '\n\nif __name__ == "__main__":\n    unittest.main()\n';
+    const smoke = `class SmokeTest(unittest.TestCase):\n    def test_callable(self):\n        self.assertTrue(callable(${fn0}))\n`;
+    const otherFile = testFile === 'tests/test_extra_cases.py' ? 'tests/test_more_cases.py' : 'tests/test_extra_cases.py';
+    const rules: Rule[] = [
+      { id: 'test-file', text: `the tests go in \`${testFile}\`` },
+      { id: 'pass-on-current-code', text: 'the tests pass against the current code' },
+      { id: 'catch-bugs', text: 'the tests catch small planted bugs (boundaries, edge cases)' },
+    ];
+    const mutantSolutions: Mutant[] = [
+      { id: 'ignores-test-file', kind: 'wrong', rule: 'test-file', description: `the right tests, in \`${otherFile}\``, solution: write(otherFile, body) },
+      { id: 'ignores-pass-on-current-code', kind: 'wrong', rule: 'pass-on-current-code', description: 'the right tests plus one that expects a different result than the code gives', solution: write(testFile, `${body.replace(/\n\n\nif __name__ == "__main__":[\s\S]*$/, '')}\n\n\nclass WrongExpectationTest(unittest.TestCase):\n    def test_other_result(self):\n        self.assertNotEqual(${call0}, ${fillPy(c0.expect, names, pkg)})\n${main}`) },
+      { id: 'ignores-catch-bugs', kind: 'wrong', rule: 'catch-bugs', description: 'a smoke test that only checks the function exists (catches no bug)', solution: write(testFile, `${head}${smoke}${main}`) },
+      { id: 'no-tests', kind: 'wrong', shortcut: 'creates the test file with imports and no test', description: 'zero tests run', solution: write(testFile, head.trimEnd() + '\n') },
+      { id: 'extra-smoke-class', kind: 'variant', description: 'the same tests plus an extra smoke-test class', solution: write(testFile, `${body.replace(/\n\n\nif __name__ == "__main__":[\s\S]*$/, '')}\n\n\n${smoke}${main}`) },
+    ];
     return {
       title: `Unit tests for ${andList(tnames)} in ${pkg}`,
       instruction,
       workspace: { ...sources, ...repoExtras(rng, p, pkg, names), ...tests },
       solution,
       checks,
+      rules,
+      mutants: mutantSolutions,
       operations: ['inspect code or configuration files', 'modify code or configuration files', 'run tests or validation commands'],
       tags: ['python', 'testing', p.id],
     };

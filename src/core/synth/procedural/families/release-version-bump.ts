@@ -1,14 +1,15 @@
 /** Software Dev: cut a release from a conventional-commit git log — semver bump in the manifest(s) and a new CHANGELOG section. */
-import type { CheckInput, Family } from '../family.js';
+import type { CheckInput, Family, Mutant, Rule } from '../family.js';
 import { voiced } from '../family.js';
 import { daysInMonth, pad2, weekday } from './calendar.js';
 import { crowd, TEAM_NAMES } from './names.js';
 import { codeList, say } from './phrasing.js';
 import { pyOracle } from './py-oracle.js';
+import { SKIP_LINE, skipping, thenPython } from './rule-switches.js';
 
 type Kind = 'node' | 'python';
 type CType = 'feat' | 'fix' | 'perf' | 'noise';
-interface Commit { hash: string; type: string; scope?: string; subject: string; breaking: 'bang' | 'footer' | null; author: string; email: string; date: [number, number, number, number]; merge?: string; tag?: string }
+interface Commit { hash: string; type: string; scope?: string; subject: string; breaking: 'bang' | 'footer' | null; author: string; email: string; date: [number, number, number, number]; merge?: string; pr?: string; tag?: string }
 
 const FEAT = [
   'add CSV export to the reports page', 'support dark mode in the settings panel', 'allow filtering invoices by status', 'add a retry option to the HTTP client',
@@ -74,7 +75,7 @@ function bump(v: [number, number, number], commits: Commit[]): [number, number, 
 
 export const releaseVersionBump: Family = {
   id: 'release-version-bump',
-  version: 1,
+  version: 2,
   category: 'Software Dev',
   subcategory: 'prototype development and delivery',
   summary: 'Cut a release from a conventional-commit git log: semver bump in the manifest(s) and a new Keep-a-Changelog section.',
@@ -102,13 +103,23 @@ export const releaseVersionBump: Family = {
       const r = rng.next();
       types.push(d >= 2 && r < 0.3 ? 'noise' : d >= 3 && r < 0.4 ? 'perf' : r < 0.65 ? 'fix' : 'feat');
     }
-    if (!types.some((t) => t !== 'noise')) types[0] = 'fix';
-    const commits = types.map((t) => make(t, d >= 3));
-    if (d >= 4 && rng.chance(0.6)) {
-      const c = commits[rng.int(0, commits.length - 1)]!;
-      c.type = rng.pick(['feat', 'feat', 'fix']);
+    // Every rule shows: a feature (minor bump), two fixes (their order in the log, and Features before Bug Fixes),
+    // housekeeping to leave out (d2+) and a breaking change (d4+).
+    if (!types.includes('feat')) types.push('feat');
+    while (types.filter((t) => t === 'fix').length < 2) types.push('fix');
+    if (d >= 2 && !types.includes('noise')) types.push('noise');
+    const commits = rng.shuffle(types).map((t) => make(t, d >= 3));
+    if (d >= 4) {
+      const c = make(rng.pick(['feat', 'fix'] as const), d >= 3);
       c.subject = pools.breaking.pop()!;
       c.breaking = rng.chance(0.5) ? 'bang' : 'footer';
+      commits.splice(rng.int(0, commits.length), 0, c);
+    }
+    // Log order is not alphabetical order in at least one section.
+    const fixes = commits.filter((c) => c.type === 'fix' && !c.breaking);
+    if (fixes.map(entry).join('\n') === fixes.map(entry).sort().join('\n')) {
+      const [i, j] = [commits.indexOf(fixes[0]!), commits.indexOf(fixes[1]!)];
+      [commits[i], commits[j]] = [commits[j]!, commits[i]!];
     }
     const next = bump(cur, commits);
     const nextS = next.join('.');
@@ -130,7 +141,9 @@ export const releaseVersionBump: Family = {
     if (d >= 5) {
       for (let k = 0; k < 2; k++) {
         const at = rng.int(0, log.length);
-        const m: Commit = { ...make('noise', false), type: 'merge', subject: `Merge pull request #${rng.int(100, 999)} from ${team}/${rng.pick(['feature', 'fix', 'chore'])}-${rng.int(10, 99)}`, merge: `${hex().slice(0, 7)} ${hex().slice(0, 7)}`, date: log[Math.min(at, log.length - 1)]!.date };
+        // GitHub puts the pull request's title (a conventional commit line) in the merge's body.
+        const pr = rng.pick(commits.filter((c) => c.type === 'feat' || c.type === 'fix'));
+        const m: Commit = { ...make('noise', false), type: 'merge', subject: `Merge pull request #${rng.int(100, 999)} from ${team}/${rng.pick(['feature', 'fix', 'chore'])}-${rng.int(10, 99)}`, merge: `${hex().slice(0, 7)} ${hex().slice(0, 7)}`, pr: `${pr.type}${pr.scope ? `(${pr.scope})` : ''}: ${pr.subject}`, date: log[Math.min(at, log.length - 1)]!.date };
         log.splice(at, 0, m);
       }
     }
@@ -139,7 +152,7 @@ export const releaseVersionBump: Family = {
       const [y, m, dd, secs] = c.date;
       const deco = i === 0 ? ' (HEAD -> main, origin/main)' : c.tag ? ` (tag: ${c.tag})` : '';
       const head = c.merge ? c.subject : `${c.type}${c.scope ? `(${c.scope})` : ''}${c.breaking === 'bang' ? '!' : ''}: ${c.subject}`;
-      const body = c.breaking === 'footer' ? `\n\n    BREAKING CHANGE: ${rng.pick(BREAK_NOTES)}` : c.merge ? '' : rng.chance(0.25) ? `\n\n    ${rng.pick(['Reviewed in the weekly sync.', `Refs #${rng.int(100, 999)}.`, 'Follow-up to the earlier change.', `Co-authored-by: ${rng.pick(people).full} <noreply@${team}.dev>`])}` : '';
+      const body = c.breaking === 'footer' ? `\n\n    BREAKING CHANGE: ${rng.pick(BREAK_NOTES)}` : c.merge ? `\n\n    ${c.pr}` : rng.chance(0.25) ? `\n\n    ${rng.pick(['Reviewed in the weekly sync.', `Refs #${rng.int(100, 999)}.`, 'Follow-up to the earlier change.', `Co-authored-by: ${rng.pick(people).full} <noreply@${team}.dev>`])}` : '';
       return `commit ${c.hash}${deco}\n${c.merge ? `Merge: ${c.merge}\n` : ''}Author: ${c.author} <${c.email}>\nDate:   ${DOW[weekday(y, m, dd)]} ${MON[m - 1]} ${dd} ${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor((secs % 3600) / 60))}:${pad2(secs % 60)} ${y} +0000\n\n    ${head}${body}\n`;
     };
     const logText = fullLog.map(render).join('\n');
@@ -201,7 +214,8 @@ export const releaseVersionBump: Family = {
     const entries = commits.filter((c) => SECTIONS.some(([, keep]) => keep(c))).map(entry);
     checks.push(
       { id: 'changelog_heading', type: 'text_contains', path: 'CHANGELOG.md', text: `## [${nextS}] - ${relS}` },
-      { id: 'changelog_section', type: 'text_contains', path: 'CHANGELOG.md', text: newSection, normalize: { whitespace: true }, weight: 3, description: 'the new section, exactly (blank lines aside)' },
+      // Up to the previous release's heading, so nothing extra may sit between the two.
+      { id: 'changelog_section', type: 'text_contains', path: 'CHANGELOG.md', text: `${newSection}\n## [${curS}]`, normalize: { whitespace: true }, weight: 3, description: 'the new section, exactly (blank lines aside), right above the previous release' },
       { id: 'changelog_entries', type: 'text_contains', path: 'CHANGELOG.md', text: entries, weight: 2 },
       { id: 'changelog_on_top', type: 'text_matches', path: 'CHANGELOG.md', pattern: `^# Changelog[\\s\\S]*## \\[${nextS.replace(/\./g, '\\.')}\\][\\s\\S]*## \\[${curS.replace(/\./g, '\\.')}\\]`, flags: '' },
       { id: 'older_releases_kept', type: 'text_contains', path: 'CHANGELOG.md', text: oldReleases[0]!.trim(), weight: 0 },
@@ -216,53 +230,73 @@ export const releaseVersionBump: Family = {
       'New version of `{name}` goes out {date}. Can you turn `{log}` into a changelog section and bump {files}?',
     ], { name, cur: curS, log: logPath, date: relS, s: versionFiles.length > 1 ? 's' : '', files: codeList(versionFiles) });
     const b = rng.pick(['- ', '* ']);
-    const rules =
+    const versionRule =
       d <= 2
         ? say(rng, [
             'Version rule: any breaking change bumps the major, otherwise any `feat` bumps the minor, otherwise it is a patch release.',
             'Semver from the commit types: breaking change → major, a `feat` → minor, only fixes/perf → patch.',
           ])
         : say(rng, ['Pick the next version the usual Conventional Commits / semver way.', 'Bump according to semver as implied by the conventional commit types (breaking changes included).', 'Next version = what semver says given the commit types.']);
-    const details = [
-      b + rules,
-      b + say(rng, ['Update the version in {files}.', 'The version lives in {files}; change it everywhere.', 'Version strings to update: {files}.'], { files: codeList(versionFiles) }),
-      b + say(rng, [
-        'Add `## [<version>] - {date}` above the previous release in CHANGELOG.md, in the same style as the existing sections.',
-        'CHANGELOG.md gets a new section `## [<version>] - {date}` at the top of the release list, formatted like the ones below it.',
-        'Insert the new release (dated {date}) as the first section of CHANGELOG.md; copy the format of the existing sections exactly.',
-      ], { date: relS }),
-      b + say(rng, [
-        'Subsections, only when non-empty and in this order: `### Breaking Changes`, `### Features`, `### Bug Fixes`, `### Performance`.',
-        'Group entries under `### Breaking Changes`, `### Features`, `### Bug Fixes` and `### Performance` (that order; skip empty groups).',
-      ]),
-      b + say(rng, [
-        'Each entry is `- **scope:** description (abc1234)` — the scope part only if the commit has one, and the hash shortened to 7 characters; keep the order of the log (newest first).',
-        'Entries look like the existing ones: `- description (short hash)`, with `**scope:** ` before the description when the commit has a scope. Same order as in the log.',
-      ]),
+    const filesLine = say(rng, ['Update the version in {files}.', 'The version lives in {files}; change it everywhere.', 'Version strings to update: {files}.'], { files: codeList(versionFiles) });
+    const topLine = say(rng, [
+      'Add `## [<version>] - {date}` above the previous release in CHANGELOG.md, in the same style as the existing sections.',
+      'CHANGELOG.md gets a new section `## [<version>] - {date}` at the top of the release list, formatted like the ones below it.',
+      'Insert the new release (dated {date}) as the first section of CHANGELOG.md; copy the format of the existing sections exactly.',
+    ], { date: relS });
+    const groupLine = say(rng, [
+      'Subsections, only when non-empty and in this order: `### Breaking Changes`, `### Features`, `### Bug Fixes`, `### Performance`.',
+      'Group entries under `### Breaking Changes`, `### Features`, `### Bug Fixes` and `### Performance` (that order; skip empty groups).',
+    ]);
+    const entryLine = say(rng, [
+      'Each entry is `- **scope:** description (abc1234)` — the scope part only if the commit has one, and the hash shortened to 7 characters; keep the order of the log (newest first).',
+      'Entries look like the existing ones: `- description (short hash)`, with `**scope:** ` before the description when the commit has a scope. Same order as in the log.',
+    ]);
+    const details = [b + versionRule, b + filesLine, b + topLine, b + groupLine, b + entryLine];
+    const rules: Rule[] = [
+      { id: 'semver', text: versionRule },
+      { id: 'version-files', text: filesLine },
+      { id: 'changelog-top', text: topLine },
+      { id: 'section-order', text: groupLine },
+      { id: 'entry-format', text: 'entries are `- **scope:** description (short hash)`, the hash shortened to 7 characters' },
+      { id: 'log-order', text: 'entries keep the order of the log' },
     ];
-    if (d >= 2) details.push(b + say(rng, ['Commits of other types (chore, docs, ci, test, refactor, style, build) stay out of the changelog.', 'Housekeeping commits — chore, docs, ci, test, refactor, style, build — are not listed.']));
-    if (d >= 4) details.push(b + say(rng, ['A breaking change (a `!` after the type/scope, or a `BREAKING CHANGE:` footer) is listed only under Breaking Changes, with its subject.', 'Breaking commits — `type!:` or a `BREAKING CHANGE:` footer — appear under Breaking Changes only (not again under their type).']));
-    if (d >= 5) details.push(b + say(rng, ['The log goes back past the v{cur} tag; only what came after the tag is in this release. Merge commits are not entries.', 'Careful: `{log}` is the full history, so stop at the commit tagged v{cur}; skip merge commits.'], { cur: curS, log: logPath }));
+    const state = (id: string, line: string) => {
+      details.push(b + line);
+      rules.push({ id, text: line });
+    };
+    if (d >= 2) state('noise-excluded', say(rng, ['Commits of other types (chore, docs, ci, test, refactor, style, build) stay out of the changelog.', 'Housekeeping commits — chore, docs, ci, test, refactor, style, build — are not listed.']));
+    if (d >= 4) state('breaking', say(rng, ['A breaking change (a `!` after the type/scope, or a `BREAKING CHANGE:` footer) is listed only under Breaking Changes, with its subject.', 'Breaking commits — `type!:` or a `BREAKING CHANGE:` footer — appear under Breaking Changes only (not again under their type).']));
+    if (d >= 5) {
+      details.push(b + say(rng, ['The log goes back past the v{cur} tag; only what came after the tag is in this release. Merge commits are not entries.', 'Careful: `{log}` is the full history, so stop at the commit tagged v{cur}; skip merge commits.'], { cur: curS, log: logPath }));
+      rules.push({ id: 'stop-at-tag', text: `only the commits after the v${curS} tag` }, { id: 'skip-merges', text: 'merge commits are not entries' });
+    }
     const instruction = voiced(ctx, ask, details);
 
     const solution = pyOracle(String.raw`
+${SKIP_LINE}
 cur, date, d = ${JSON.stringify(curS)}, ${JSON.stringify(relS)}, ${d}
 blocks = re.split(r"^commit ", open(${JSON.stringify(logPath)}).read(), flags=re.M)[1:]
 commits = []
 for blk in blocks:
     head, _, rest = blk.partition("\n")
-    if "tag: v" + cur + ")" in head or "tag: v" + cur + "," in head:
+    if ("tag: v" + cur + ")" in head or "tag: v" + cur + "," in head) and "stop-at-tag" not in SKIP:
         break
-    if "\nMerge:" in "\n" + rest:
+    merge = "\nMerge:" in "\n" + rest
+    if merge and "skip-merges" not in SKIP:
         continue
     msg = [l[4:] for l in rest.split("\n") if l.startswith("    ")]
-    m = re.match(r"^(\w+)(?:\(([^)]+)\))?(!)?: (.+)$", msg[0])
+    m = None
+    for l in (msg[1:] if merge else msg[:1]):
+        m = m or re.match(r"^(\w+)(?:\(([^)]+)\))?(!)?: (.+)$", l)
     if not m:
         continue
-    breaking = bool(m.group(3)) or any(l.startswith("BREAKING CHANGE:") for l in msg[1:])
-    commits.append({"hash": head.split()[0][:7], "type": m.group(1), "scope": m.group(2), "subject": m.group(4), "breaking": breaking})
+    breaking = (bool(m.group(3)) or any(l.startswith("BREAKING CHANGE:") for l in msg[1:])) and "breaking" not in SKIP
+    full = head.split()[0]
+    commits.append({"hash": full if "entry-format" in SKIP else full[:7], "type": m.group(1), "scope": None if "entry-format" in SKIP else m.group(2), "subject": m.group(4), "breaking": breaking})
 major, minor, patch = map(int, cur.split("."))
-if any(c["breaking"] for c in commits):
+if "semver" in SKIP:
+    new = "%d.%d.%d" % (major, minor, patch + 1)
+elif any(c["breaking"] for c in commits):
     new = "%d.0.0" % (major + 1)
 elif any(c["type"] == "feat" for c in commits):
     new = "%d.%d.0" % (major, minor + 1)
@@ -270,17 +304,29 @@ else:
     new = "%d.%d.%d" % (major, minor, patch + 1)
 def line(c):
     return "- " + ("**%s:** " % c["scope"] if c["scope"] else "") + c["subject"] + " (" + c["hash"] + ")"
+KINDS = ("feat", "fix", "perf")
 groups = [("Breaking Changes", lambda c: c["breaking"]), ("Features", lambda c: not c["breaking"] and c["type"] == "feat"), ("Bug Fixes", lambda c: not c["breaking"] and c["type"] == "fix"), ("Performance", lambda c: not c["breaking"] and c["type"] == "perf")]
+if "noise-excluded" in SKIP:
+    groups.append(("Other Changes", lambda c: not c["breaking"] and c["type"] not in KINDS))
+if "section-order" in SKIP:
+    groups.sort()
+if "flat-list" in SKIP:
+    groups = [("Changes", lambda c: c["breaking"] or c["type"] in KINDS)]
 parts = ["## [%s] - %s" % (new, date)]
 for title, keep in groups:
     xs = [line(c) for c in commits if keep(c)]
+    if "log-order" in SKIP:
+        xs.sort()
     if xs:
         parts.append("### " + title + "\n\n" + "\n".join(xs))
 section = "\n\n".join(parts) + "\n\n"
 log = open("CHANGELOG.md").read()
-i = log.index("\n## [") + 1
-open("CHANGELOG.md", "w").write(log[:i] + section + log[i:])
-for path in ${JSON.stringify(versionFiles)}:
+i = len(log) if "changelog-top" in SKIP else log.index("\n## [") + 1
+open("CHANGELOG.md", "w").write(log[:i] + ("\n" if "changelog-top" in SKIP else "") + section + log[i:])
+paths = ${JSON.stringify(versionFiles)}
+if "version-files" in SKIP:
+    paths = paths[:1] if len(paths) > 1 else []
+for path in paths:
     text = open(path).read()
     if path.endswith(".json"):
         data = json.loads(text)
@@ -291,12 +337,43 @@ for path in ${JSON.stringify(versionFiles)}:
     else:
         open(path, "w").write(re.sub(r"""^((?:version|__version__|release|export const VERSION) = ["'])""" + re.escape(cur) + r"""(["'])""", lambda m: m.group(1) + new + m.group(2), text, flags=re.M))
 `);
+    const ignoring: Record<string, string> = {
+      semver: 'always bumps the patch version',
+      'version-files': versionFiles.length > 1 ? 'updates only the first version file' : 'leaves the version file alone',
+      'changelog-top': 'appends the new section at the end of CHANGELOG.md',
+      'section-order': 'orders the subsections alphabetically',
+      'entry-format': 'writes full hashes and drops the scope',
+      'log-order': 'sorts entries alphabetically',
+      'noise-excluded': 'lists housekeeping commits under "Other Changes"',
+      breaking: 'ignores `!` and `BREAKING CHANGE:` (no major bump, listed under its type)',
+      'stop-at-tag': 'reads past the tag into older releases',
+      'skip-merges': 'lists a merge commit again, from its pull-request title',
+    };
+    const mutants: Mutant[] = [
+      ...rules.map((r) => ({ id: `ignores-${r.id}`, kind: 'wrong' as const, rule: r.id, description: ignoring[r.id]!, solution: skipping(solution, r.id) })),
+      { id: 'flat-list', kind: 'wrong', shortcut: 'one flat list of entries with no subsections', description: 'no Breaking/Features/Bug Fixes/Performance groups', solution: skipping(solution, 'flat-list') },
+      {
+        id: 'tight-headings-reindented',
+        kind: 'variant',
+        description: 'no blank line under the ### headings, JSON manifests indented by 4 spaces',
+        solution: thenPython(solution, `
+text = open("CHANGELOG.md").read()
+open("CHANGELOG.md", "w").write(re.sub(r"^(### .+)\\n\\n", r"\\1\\n", text, flags=re.M))
+for path in ["package.json", "package-lock.json"]:
+    if os.path.exists(path):
+        data = json.load(open(path))
+        open(path, "w").write(json.dumps(data, indent=4) + "\\n")
+`),
+      },
+    ];
     return {
       title: `Release ${nextS} of ${name}`,
       instruction,
       workspace,
       solution,
       checks,
+      rules,
+      mutants,
       operations: ['read local files and extract relevant content', 'modify code or configuration files', 'edit or rewrite existing local documents'],
       tags: ['release', 'changelog', kind],
     };

@@ -1,9 +1,10 @@
 /** Systems & Automation: bring a folder of systemd service units in line with a hardening policy and list what changed. */
-import type { CheckInput, Family } from '../family.js';
+import type { CheckInput, Family, Mutant, Rule } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
 import { codeList, say } from './phrasing.js';
 import { pyOracle } from './py-oracle.js';
+import { SKIP_LINE, skipping } from './rule-switches.js';
 
 const UNITS = [
   'billing-api', 'report-worker', 'thumbnailer', 'metrics-agent', 'mail-relay', 'search-indexer', 'webhook-dispatcher', 'ledger-sync', 'pdf-renderer',
@@ -24,7 +25,7 @@ interface Unit {
 
 export const systemdHardening: Family = {
   id: 'systemd-hardening',
-  version: 1,
+  version: 2,
   category: 'Systems & Automation',
   subcategory: 'environment configuration and deployment',
   summary: 'Edit systemd unit files to satisfy a restart/user/privilege policy and list the units changed.',
@@ -44,6 +45,15 @@ export const systemdHardening: Family = {
       const nnp = p < 0.4 ? 'true' : p < 0.8 ? null : 'false';
       return { name, type, user, restart, restartSec, nnp };
     });
+    // Units that make every rule count: one lacks a Restart= line (so the key must be added in [Service]),
+    // one has a wrong Restart= value (an appended line would leave it), one is already compliant and runs as
+    // another user (which stays, and the unit stays off the list), and at d5 a oneshot unit needs another fix.
+    const [u0, u1, u2, u3] = units;
+    for (const u of [u0!, u1!, u2!]) if (u.type === 'oneshot') u.type = 'simple';
+    Object.assign(u0!, { restart: null, user: 'root', restartSec: null, nnp: 'false' });
+    Object.assign(u1!, { restart: 'always', restartSec: '10', nnp: null });
+    Object.assign(u2!, { restart: 'on-failure', user: rng.pick(OTHER_USERS), restartSec: '5', nnp: 'true' });
+    if (difficulty >= 5) Object.assign(u3!, { type: 'oneshot', restart: null, restartSec: null, nnp: null });
     const exempt = (u: Unit) => difficulty >= 5 && u.type === 'oneshot';
     const violations = (u: Unit): string[] => {
       const v: string[] = [];
@@ -84,10 +94,23 @@ export const systemdHardening: Family = {
     const changed = units.filter((u) => violations(u).length).map((u) => `${u.name}.service`).sort(cmp);
     const report = `reports/changed_units.txt`;
 
-    const rules = [say(rng, ['- every service sets `Restart=on-failure`{ex}', '- `Restart=on-failure` is mandatory{ex}', '- a crashed service must come back: `Restart=on-failure`{ex}'], { ex: difficulty >= 5 ? ' (except `Type=oneshot` units, which must not restart at all)' : '' })];
-    if (difficulty >= 2) rules.push(say(rng, ['- nothing runs as root: a unit with `User=root` or no `User=` line gets `User=svc-<unit name>` (e.g. `svc-{ex}`); other users stay', '- no root services — if `User=` is missing or root, set it to `svc-` plus the unit name (`svc-{ex}` for {ex}.service); keep existing non-root users'], { ex: names[0]! }));
-    if (difficulty >= 3) rules.push(say(rng, ['- restarting services also need `RestartSec=5`', '- wherever Restart applies, add/normalise `RestartSec=5`']));
-    if (difficulty >= 4) rules.push(say(rng, ['- `NoNewPrivileges=true` on every unit', '- all units must set `NoNewPrivileges=true`']));
+    const restartLine = say(rng, ['- every service sets `Restart=on-failure`{ex}', '- `Restart=on-failure` is mandatory{ex}', '- a crashed service must come back: `Restart=on-failure`{ex}'], { ex: difficulty >= 5 ? ' (except `Type=oneshot` units, which must not restart at all)' : '' });
+    const policy = [restartLine];
+    const rules: Rule[] = [{ id: 'restart', text: restartLine.replace(/^- /, '') }, { id: 'service-section', text: 'all keys live in the `[Service]` section' }];
+    if (difficulty >= 5) rules.push({ id: 'oneshot-exempt', text: '`Type=oneshot` units must not restart at all' });
+    if (difficulty >= 2) {
+      policy.push(say(rng, ['- nothing runs as root: a unit with `User=root` or no `User=` line gets `User=svc-<unit name>` (e.g. `svc-{ex}`); other users stay', '- no root services — if `User=` is missing or root, set it to `svc-` plus the unit name (`svc-{ex}` for {ex}.service); keep existing non-root users'], { ex: names[0]! }));
+      rules.push({ id: 'user', text: 'a unit with `User=root` or no `User=` line gets `User=svc-<unit name>`' }, { id: 'keep-other-users', text: 'existing non-root users stay' });
+    }
+    if (difficulty >= 3) {
+      policy.push(say(rng, ['- restarting services also need `RestartSec=5`', '- wherever Restart applies, add/normalise `RestartSec=5`']));
+      rules.push({ id: 'restartsec', text: policy[policy.length - 1]!.replace(/^- /, '') });
+    }
+    if (difficulty >= 4) {
+      policy.push(say(rng, ['- `NoNewPrivileges=true` on every unit', '- all units must set `NoNewPrivileges=true`']));
+      rules.push({ id: 'nnp', text: policy[policy.length - 1]!.replace(/^- /, '') });
+    }
+    rules.push({ id: 'only-changed-listed', text: `\`${report}\` lists only the units that needed changes` }, { id: 'sorted-list', text: `\`${report}\` is sorted` });
     const ask = say(rng, [
       'Our systemd units in `{dir}/` drifted from the hardening policy. Please fix them in place.',
       'Can you bring the {n} service files under `{dir}/` ({some}, …) in line with our unit policy?',
@@ -97,7 +120,7 @@ export const systemdHardening: Family = {
     ], { dir, n: units.length, some: codeList(names.slice(0, 2).map((n) => `${n}.service`)), first: names[0]! });
     const instruction = voiced(ctx, ask, [
       say(rng, ['Policy (all keys live in the `[Service]` section):', 'The rules, for the `[Service]` section:', 'What every unit needs in `[Service]`:']),
-      ...rules,
+      ...policy,
       '',
       say(rng, [
         'Change only what the policy requires. Then list the file names of the units you modified in `{report}`, one per line, sorted.',
@@ -132,13 +155,15 @@ export const systemdHardening: Family = {
         if (u.nnp) checks.push({ id: `nnp_false_gone_${u.name}`, type: 'text_not_contains', path, text: 'NoNewPrivileges=false' });
       }
       checks.push({ id: `execstart_kept_${u.name}`, type: 'text_contains', path, text: `ExecStart=/usr/local/bin/${u.name}`, weight: 0 });
-      if (exempt(u)) checks.push({ id: `oneshot_no_restart_${u.name}`, type: 'text_not_contains', path, text: 'Restart=', weight: 0 });
+      // A oneshot unit is fixed (NoNewPrivileges) and has no Restart*= line: one check, so the untouched file fails it.
+      if (exempt(u)) checks.push({ id: `oneshot_fixed_no_restart_${u.name}`, type: 'text_matches', path, pattern: '^(?![\\s\\S]*\\nRestart)[\\s\\S]*\\nNoNewPrivileges=true(\\r?\\n|$)', flags: '', weight: u.nnp === 'true' ? 0 : 1 });
     }
     checks.push({ id: 'changed_list', type: 'text_equals', path: report, text: changed.join('\n') + '\n' });
 
     const solution = pyOracle(String.raw`
+${SKIP_LINE}
 d = ${difficulty}
-changed = []
+changed, listed = [], []
 for path in sorted(glob.glob(${JSON.stringify(dir)} + "/*.service")):
     lines = open(path).read().split("\n")
     s = lines.index("[Service]")
@@ -146,40 +171,76 @@ for path in sorted(glob.glob(${JSON.stringify(dir)} + "/*.service")):
     while lines[e - 1] == "":
         e -= 1
     svc = lines[s + 1:e]
+    tail = []
     def get(k):
         for l in svc:
             if l.startswith(k + "="):
                 return l.split("=", 1)[1]
         return None
     def put(k, v):
+        if get(k) == v:
+            return
         for i, l in enumerate(svc):
-            if l.startswith(k + "="):
+            if l.startswith(k + "=") and "append-only" not in SKIP:
                 svc[i] = k + "=" + v
                 return
-        svc.append(k + "=" + v)
+        if "service-section" in SKIP:
+            tail.append(k + "=" + v)
+        elif "keys-on-top" in SKIP:
+            svc.insert(0, k + "=" + v)
+        else:
+            svc.append(k + "=" + v)
     before = list(svc)
-    oneshot = get("Type") == "oneshot" and d >= 5
+    oneshot = get("Type") == "oneshot" and d >= 5 and "oneshot-exempt" not in SKIP
     name = os.path.basename(path)[: -len(".service")]
-    if not oneshot:
+    if not oneshot and "restart" not in SKIP:
         put("Restart", "on-failure")
-    if d >= 2 and get("User") in (None, "root"):
+    if d >= 2 and "user" not in SKIP and (get("User") in (None, "root") or "keep-other-users" in SKIP):
         put("User", "svc-" + name)
-    if d >= 3 and not oneshot:
+    if d >= 3 and not oneshot and "restartsec" not in SKIP:
         put("RestartSec", "5")
-    if d >= 4:
+    if d >= 4 and "nnp" not in SKIP:
         put("NoNewPrivileges", "true")
-    if svc != before:
-        open(path, "w").write("\n".join(lines[: s + 1] + svc + lines[e:]))
+    if svc != before or tail:
+        if "keys-on-top" in SKIP:
+            svc.insert(0, "# Hardened per the unit policy.")
+        end = lines[e:]
+        if tail:
+            while end and end[-1] == "":
+                end.pop()
+            end += tail + [""]
+        open(path, "w").write("\n".join(lines[: s + 1] + svc + end))
         changed.append(os.path.basename(path))
+    listed.append(os.path.basename(path))
+if "only-changed-listed" not in SKIP:
+    listed = changed
 os.makedirs("reports", exist_ok=True)
-open(${JSON.stringify(report)}, "w").write("".join(c + "\n" for c in sorted(changed)))
+open(${JSON.stringify(report)}, "w").write("".join(c + "\n" for c in sorted(listed, reverse="sorted-list" in SKIP)))
 `);
+    const ignoring: Record<string, string> = {
+      restart: 'leaves Restart= as it is',
+      'service-section': 'appends missing keys at the end of the file (in [Install])',
+      'oneshot-exempt': 'gives oneshot units Restart=on-failure too',
+      user: 'leaves root and missing users alone',
+      'keep-other-users': 'replaces every user, non-root ones too, with svc-<unit>',
+      restartsec: 'leaves RestartSec= as it is',
+      nnp: 'leaves NoNewPrivileges= as it is',
+      'only-changed-listed': 'lists every unit in the report',
+      'sorted-list': 'lists the changed units in reverse order',
+    };
+    const mutants: Mutant[] = [
+      ...rules.map((r) => ({ id: `ignores-${r.id}`, kind: 'wrong' as const, rule: r.id, description: ignoring[r.id]!, solution: skipping(solution, r.id) })),
+      { id: 'append-only', kind: 'wrong', shortcut: 'appends the policy lines to [Service] without replacing the old values', description: 'old Restart=/RestartSec= values stay beside the new ones', solution: skipping(solution, 'append-only') },
+      { id: 'keys-on-top', kind: 'variant', description: 'new keys go at the top of [Service], under a comment line', solution: skipping(solution, 'keys-on-top') },
+    ];
     return {
       title: `Harden ${units.length} systemd units in ${dir}`,
       instruction,
       workspace,
       solution,
       checks,
+      rules,
+      mutants,
       operations: ['inspect code or configuration files', 'modify code or configuration files', 'write structured results to local files'],
       tags: ['systemd', 'config'],
     };

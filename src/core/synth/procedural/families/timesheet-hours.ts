@@ -1,5 +1,5 @@
 /** Productivity & Collaboration: total per-person, per-project hours from timesheet CSVs and flag overtime. */
-import type { Family } from '../family.js';
+import type { Family, Mutant, Rule } from '../family.js';
 import { voiced } from '../family.js';
 import { addDays, hhmm, pad2, weekday } from './calendar.js';
 import { cmp, sortedStr } from './common.js';
@@ -8,12 +8,13 @@ import { q } from './json-path.js';
 import { crowd } from './names.js';
 import { say } from './phrasing.js';
 import { pyOracle } from './py-oracle.js';
+import { SKIP_LINE, skipping, thenPython } from './rule-switches.js';
 
 const PROJECTS = ['apollo', 'borealis', 'cobalt', 'delta-migration', 'ember', 'falcon', 'granite', 'helix', 'iris', 'juniper', 'kestrel', 'lumen', 'mosaic', 'nimbus'];
 
 export const timesheetHours: Family = {
   id: 'timesheet-hours',
-  version: 1,
+  version: 2,
   category: 'Productivity & Collaboration',
   subcategory: 'time tracking and reporting',
   summary: 'Sum a week of timesheet entries per person and project (breaks, overnight shifts, duplicates), flag overtime; write JSON.',
@@ -31,34 +32,37 @@ export const timesheetHours: Family = {
     const files: Record<string, string> = {};
     const truth: Record<string, { total: number; projects: Record<string, number> }> = {};
     const dir = rng.pick(['timesheets', 'time/logs', 'hr/timesheets']);
-    for (const p of team) {
+    // Who works long weeks is decided up front, so the overtime list is never empty and (with two
+    // names) its sort order matters; everyone else stays clearly under every threshold.
+    const heavyOnes = new Set(rng.sample(team, 2).map((p) => p.handle));
+    for (const [pi, p] of team.entries()) {
       const rows: Array<[string, string, string, string, number]> = [];
       const mins: Record<string, number> = {};
       let total = 0;
-      const heavy = rng.chance(0.45);
+      const heavy = heavyOnes.has(p.handle) || rng.chance(0.25);
       for (let k = 0; k < 5; k++) {
         const day = iso(week[k]!);
-        const blocks = d === 1 ? 1 : rng.int(1, 2 + (d >= 3 ? 1 : 0));
-        let t = rng.int(28, 40) * 15; // 07:00–10:00
+        // The first person's Monday is one long block with a break, so the break rule always counts.
+        const blocks = d === 1 || (pi === 0 && k === 0) ? 1 : rng.int(1, 2 + (d >= 3 ? 1 : 0));
+        // A day's work in quarter hours: 9–11 h for a long week (≥ 41.25 h even after breaks), 5.5–6.75 h otherwise (≤ 33.75 h).
+        const quarters = heavy ? rng.int(36, 44) : rng.int(22, 27);
+        let t = rng.int(28, 36) * 15; // 07:00–09:00
         for (let b = 0; b < blocks; b++) {
-          const len = (heavy ? rng.int(14, 22) : rng.int(8, 16)) * 15 / blocks;
-          const len15 = Math.max(60, Math.round(len / 15) * 15);
-          const brk = d >= 2 && len15 >= 240 && rng.chance(0.6) ? rng.pick([15, 30, 45]) : 0;
+          const len15 = (Math.floor(quarters / blocks) + (b < quarters % blocks ? 1 : 0)) * 15;
+          const brk = d >= 2 && b === 0 && len15 >= 240 && (pi === 0 && k === 0 ? true : rng.chance(0.6)) ? rng.pick([15, 30, 45]) : 0;
           const project = rng.pick(projects);
           let start = t;
           let end = t + len15;
-          // Overnight shift (d4+): the end time is past midnight.
-          if (d >= 4 && b === blocks - 1 && k === 4 && rng.chance(0.5)) {
+          // Overnight shift (d4+): the end time is past midnight; the first person always has one.
+          if (d >= 4 && b === blocks - 1 && k === 4 && (pi === 0 || rng.chance(0.5))) {
             start = 20 * 60 + rng.int(0, 8) * 15;
             end = start + len15;
           }
-          if (end >= 24 * 60) end = Math.min(end, 24 * 60 + 6 * 60);
           rows.push([day, project, hhmm(start), hhmm(end % (24 * 60)), brk]);
           const worked = end - start - brk;
           mins[project] = (mins[project] ?? 0) + worked;
           total += worked;
-          t = end + rng.int(1, 4) * 15;
-          if (t >= 22 * 60) break;
+          t = end + rng.int(1, 2) * 15;
         }
       }
       const lines: Array<Array<string | number>> = rows.map((r) => (d >= 2 ? r : r.slice(0, 4)));
@@ -83,28 +87,40 @@ export const timesheetHours: Family = {
       'I have to sign off timesheets for {w}; the files are `{dir}/*.csv` for {ppl}. Can you add them up?',
       'Summarise the {k} timesheets in `{dir}/` ({ppl}) — week of {w}.',
     ], { w: weekStr, dir, ppl: team.map((p) => p.first).join(', '), k: team.length });
-    const details = [
-      say(rng, [
-        '- Each row is a block of work from `start` to `end` (HH:MM, 24h){brk}.',
-        '- A row covers `start`–`end` in 24-hour time{brk}.',
-        '- Work time per row = `end` − `start`{brk}.',
-      ], { brk: d >= 2 ? ', minus `break_min` minutes of break' : '' }),
-    ];
-    if (d >= 3) details.push(say(rng, ['- Only count rows dated {w}; the exports include a few other days.', '- Rows outside {w} belong to other weeks — skip them.']));
-    if (d >= 4) details.push(say(rng, ['- If `end` is earlier than `start`, the shift ran past midnight.', '- An end time before the start time means an overnight shift (it ends the next day).']));
-    if (d >= 5) details.push(say(rng, ['- The export duplicated some rows: identical rows count once.', '- Rows that are exact duplicates of another row in the same file are export glitches; count them once.']));
+    const details: string[] = [];
+    const rules: Rule[] = [];
+    // Each detail line states one rule; the rule keeps the line's wording.
+    const state = (id: string, line: string) => {
+      details.push(line);
+      rules.push({ id, text: line.replace(/^- /, '') });
+    };
+    const workLine = say(rng, [
+      '- Each row is a block of work from `start` to `end` (HH:MM, 24h){brk}.',
+      '- A row covers `start`–`end` in 24-hour time{brk}.',
+      '- Work time per row = `end` − `start`{brk}.',
+    ], { brk: d >= 2 ? ', minus `break_min` minutes of break' : '' });
+    if (d >= 2) state('break', workLine);
+    else details.push(workLine);
+    if (d >= 3) state('week-only', say(rng, ['- Only count rows dated {w}; the exports include a few other days.', '- Rows outside {w} belong to other weeks — skip them.'], { w: weekStr }));
+    if (d >= 4) state('overnight', say(rng, ['- If `end` is earlier than `start`, the shift ran past midnight.', '- An end time before the start time means an overnight shift (it ends the next day).']));
+    if (d >= 5) state('dedupe', say(rng, ['- The export duplicated some rows: identical rows count once.', '- Rows that are exact duplicates of another row in the same file are export glitches; count them once.']));
     details.push(
       say(rng, [
         'Write `{out}` as `{"people": {"<file name without .csv>": {"total_hours": <number>, "projects": {"<project>": <hours>}}}, "overtime": [...]}`, where `overtime` lists (sorted) the people over {t} hours.',
         'Output `{out}`: a `people` object keyed by the file name minus `.csv`, each with `total_hours` and a `projects` map of hours per project, plus `overtime` — the sorted keys of everyone above {t} h.',
         'Put the result in `{out}` with `people` → `<name from the file name>` → `total_hours` and `projects` (hours per project), and `overtime`: a sorted list of people who worked more than {t} hours.',
       ], { out, t: threshold }),
-      say(rng, ['Hours as decimal numbers (7.5 = 7 h 30 min).', 'Use decimal hours, e.g. 8.25 for 8:15.', 'Express hours as decimals (so 6h45 is 6.75).']),
     );
+    rules.push({ id: 'overtime', text: `\`overtime\` lists the people over ${threshold} hours` }, { id: 'overtime-sorted', text: '`overtime` is sorted' });
+    const hoursLine = say(rng, ['Hours as decimal numbers (7.5 = 7 h 30 min).', 'Use decimal hours, e.g. 8.25 for 8:15.', 'Express hours as decimals (so 6h45 is 6.75).']);
+    details.push(hoursLine);
+    rules.push({ id: 'decimal-hours', text: hoursLine });
     const instruction = voiced(ctx, ask, details);
     const first = iso(week[0]!);
     const last = iso(week[6]!);
     const solution = pyOracle(`
+${SKIP_LINE}
+per = 1 if "decimal-hours" in SKIP else 60
 people = {}
 for path in sorted(glob.glob(${JSON.stringify(dir)} + "/*.csv")):
     key = os.path.basename(path)[:-4]
@@ -113,24 +129,57 @@ for path in sorted(glob.glob(${JSON.stringify(dir)} + "/*.csv")):
     proj = {}
     for r in csv.DictReader(open(path)):
         t = tuple(r.values())
-        if t in seen and ${d >= 5 ? 'True' : 'False'}:
+        if t in seen and ${d >= 5 ? 'True' : 'False'} and "dedupe" not in SKIP:
             continue
         seen.add(t)
-        if not (${JSON.stringify(first)} <= r["date"] <= ${JSON.stringify(last)}):
+        if not (${JSON.stringify(first)} <= r["date"] <= ${JSON.stringify(last)}) and "week-only" not in SKIP:
             continue
         sh, sm = map(int, r["start"].split(":"))
         eh, em = map(int, r["end"].split(":"))
         s, e = sh * 60 + sm, eh * 60 + em
-        if e < s:
+        if e < s and "overnight" not in SKIP:
             e += 24 * 60
-        w = e - s - int(r.get("break_min") or 0)
+        w = e - s - (0 if "break" in SKIP else int(r.get("break_min") or 0))
         tot += w
         proj[r["project"]] = proj.get(r["project"], 0) + w
-    people[key] = {"total_hours": tot / 60, "projects": {k: v / 60 for k, v in proj.items()}}
+    people[key] = {"total_hours": tot / per, "projects": {k: v / per for k, v in proj.items()}}
+    if "totals-only" in SKIP:
+        del people[key]["projects"]
+overtime = sorted((k for k, v in people.items() if v["total_hours"] * per / 60 > ${threshold}), reverse="overtime-sorted" in SKIP)
+if "overtime" in SKIP:
+    overtime = []
 out = ${JSON.stringify(out)}
 os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
-json.dump({"people": people, "overtime": sorted(k for k, v in people.items() if v["total_hours"] > ${threshold})}, open(out, "w"), indent=2)
+json.dump({"people": people, "overtime": overtime}, open(out, "w"), indent=2)
 `);
+    const ignoring: Record<string, string> = {
+      break: 'counts break minutes as work',
+      'week-only': 'counts rows from other weeks too',
+      overnight: 'takes end − start as it is for overnight shifts (negative)',
+      dedupe: 'counts duplicated export rows twice',
+      overtime: 'leaves the overtime list empty',
+      'overtime-sorted': 'lists overtime in reverse order',
+      'decimal-hours': 'reports minutes instead of decimal hours',
+    };
+    const mutants: Mutant[] = [
+      ...rules.map((r) => ({ id: `ignores-${r.id}`, kind: 'wrong' as const, rule: r.id, description: ignoring[r.id]!, solution: skipping(solution, r.id) })),
+      { id: 'totals-only', kind: 'wrong', shortcut: 'writes each person\'s total and skips the per-project breakdown', description: 'no `projects` maps', solution: skipping(solution, 'totals-only') },
+      {
+        id: 'compact-rounded-extra',
+        kind: 'variant',
+        description: 'compact JSON, hours rounded to 2 decimals, an extra `total_minutes` per person and a `week` field',
+        solution: thenPython(solution, `
+out = ${JSON.stringify(out)}
+data = json.load(open(out))
+for v in data["people"].values():
+    v["total_minutes"] = round(v["total_hours"] * 60)
+    v["total_hours"] = round(v["total_hours"], 2)
+    v["projects"] = {k: round(h, 2) for k, h in sorted(v["projects"].items(), reverse=True)}
+data = {"week": ${JSON.stringify(weekStr)}, "overtime": data["overtime"], "people": dict(reversed(list(data["people"].items())))}
+open(out, "w").write(json.dumps(data, separators=(",", ":")))
+`),
+      },
+    ];
     return {
       title: `Weekly hours for ${team.length} people (${weekStr})`,
       instruction,
@@ -145,6 +194,8 @@ json.dump({"people": people, "overtime": sorted(k for k, v in people.items() if 
         ),
         { id: 'overtime', type: 'json_path', path: out, query: '$.overtime', equals: overtime },
       ],
+      rules,
+      mutants,
       operations: ['read and parse CSV files', 'aggregate and summarize data', 'handle edge cases in data', 'write structured JSON output'],
       tags: ['timesheets'],
     };
