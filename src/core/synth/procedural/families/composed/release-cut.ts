@@ -4,7 +4,7 @@
  * (chores left out) → run the release check script.
  */
 import type { CheckInput, Family } from '../../family.js';
-import { clutter, dayNum, fromDayNum, iso, put, py, request, say, sh, shortcut, variant, wrong, type ComposedOutput, type Rule } from './kit.js';
+import { clutter, dayNum, fromDayNum, iso, py, request, say, sh, shortcut, variant, wrong, type ComposedOutput, type Rule } from './kit.js';
 
 const PKGS = ['ledgerly', 'tidyqueue', 'mapleconf', 'pyrolite', 'quillsync', 'hexbook'];
 const FEATS = ['add CSV export', 'support dark mode', 'add retry backoff option', 'allow custom date formats', 'add a --dry-run flag', 'stream large files', 'add Python 3.13 support'];
