@@ -13,6 +13,7 @@ import { notesRenameLinks } from './notes-rename-links.js';
 import { priceListPublish } from './price-list-publish.js';
 import { purchaseOrders } from './purchase-orders.js';
 import { secretRotation } from './secret-rotation.js';
+import { timesheetInvoices } from './timesheet-invoices.js';
 
 /** Difficulty 2–5, centred on 3–4: a composed task is never trivial. */
 export const COMPOSED_MIX: readonly Difficulty[] = [2, 3, 3, 4, 4, 5];
