@@ -7,6 +7,7 @@ import type { Difficulty, Family } from '../../family.js';
 import { actionTracker } from './action-tracker.js';
 import { cardSpendDashboard } from './card-spend-dashboard.js';
 import { contractNoticeCalendar } from './contract-notice-calendar.js';
+import { gradebookFinal } from './gradebook-final.js';
 import { incidentConfigFix } from './incident-config-fix.js';
 import { ledgerReportFix } from './ledger-report-fix.js';
 import { notesRenameLinks } from './notes-rename-links.js';
