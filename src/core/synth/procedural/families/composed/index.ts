@@ -13,6 +13,7 @@ import { ledgerReportFix } from './ledger-report-fix.js';
 import { notesRenameLinks } from './notes-rename-links.js';
 import { priceListPublish } from './price-list-publish.js';
 import { purchaseOrders } from './purchase-orders.js';
+import { releaseCut } from './release-cut.js';
 import { secretRotation } from './secret-rotation.js';
 import { timesheetInvoices } from './timesheet-invoices.js';
 
@@ -28,4 +29,8 @@ export const COMPOSED_FAMILIES: readonly Family[] = [
   notesRenameLinks, // Planning & Knowledge
   secretRotation, // Systems & Automation
   priceListPublish, // Content & Domain
+  releaseCut, // Software Dev
+  contractNoticeCalendar, // Planning & Knowledge
+  timesheetInvoices, // Productivity & Collaboration
+  gradebookFinal, // Content & Domain
 ].map((f) => ({ ...f, difficultyMix: COMPOSED_MIX }));
