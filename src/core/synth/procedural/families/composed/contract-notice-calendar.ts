@@ -69,6 +69,8 @@ export const contractNoticeCalendar: Family = {
       'contracts/archive/register_2022.csv': csvOf(['vendor', 'end_date', 'notice_days', 'auto_renew', 'owner'], shuffled.slice(0, 3).map((c) => [`${c.vendor}`, fmtDate(c.end - 365 + 40, 'iso'), c.notice, 'yes', c.owner]).concat([[archVendor, fmtDate(today + 30, 'iso'), 10, 'yes', 'legacy']])),
       'contracts/README.md': 'The register is typed in by hand: end dates are ISO (2025-03-31), day-first (31/03/2025) or spelled out (March 31, 2025). archive/ keeps registers of ended contracts.\n',
       ...clutter(rng, d),
+      // One short file per contract, as the legal folder has them (no dates: the register is the source).
+      ...Object.fromEntries(cs.map((c) => [`contracts/docs/${c.vendor.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.md`, `# ${c.vendor}\n\nOwner: ${c.owner}\nRenews automatically: ${c.auto ? 'yes' : 'no'}\nNotice period: ${c.notice} days\n`])),
     };
     const misread = (c: Contract) => {
       if (c.fmt !== 'dmy') return c.end;

@@ -68,7 +68,7 @@ export const gradebookFinal: Family = {
       'grades/late.csv': csvOf(['student', 'item', 'days_late'], students.filter((s) => s.late).map((s) => [`${s.first} ${s.last}`, s.late!.item, s.late!.days])),
       'grades/old/final_draft.csv': csvOf(['name', 'section', 'score', 'letter'], students.slice(0, 4).map((s) => [`${s.first} ${s.last}`, s.section, rng.int(50, 95), 'B'])),
       'syllabus.md': '# Grading\n\n- Quizzes 30% (the lowest of the four quizzes is dropped), midterm 30%, final 40%.\n- Late work loses 10% of its score per day late, at most 50%.\n- A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, otherwise F.\n',
-      ...clutter(rng, d),
+      ...clutter(rng, d + 2),
     };
     const truth = compute(new Set());
     const render = (skip: ReadonlySet<Skip>, o: { loose?: boolean; noSummary?: boolean } = {}) => {
