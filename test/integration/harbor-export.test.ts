@@ -112,6 +112,9 @@ test('convert --to harbor: every bundled example and five ClawGym-Bench tasks sc
     const states: Array<'oracle' | 'nop' | 'partial'> = task.solution ? ['oracle', 'nop'] : id === 'task_0199' ? ['nop', 'partial'] : ['nop'];
     for (const state of states) {
       const dir = join(tmp, 'trials', id, state);
+      // Under umask 077 mkdir makes 0700 folders: the sandbox uid must traverse them to its copies.
+      mkdirSync(dir, { recursive: true });
+      for (const p of [join(tmp, 'trials'), join(tmp, 'trials', id), dir]) chmodSync(p, 0o755);
       const ws = await ownedCopy(sb, join(exported, 'environment', 'workspace'), join(dir, 'ws'));
       const logs = await ownedCopy(sb, undefined, join(dir, 'logs'));
       await ownedCopy(sb, undefined, join(logs, 'verifier'));

@@ -171,11 +171,20 @@ function tempOwned(): string {
   return d;
 }
 
-test('--sandbox none: {instruction_file} and the mount path reach the host folders they stand for', async () => {
+test('--sandbox none: {instruction_file}, $CLAWGYM_INSTRUCTION_FILE and the mount path reach the host folders they stand for', async () => {
   const { runCli } = await import('../helpers.ts');
-  const task = writeTask(tempDir(), { id: 'host-paths', instruction: 'Write the instruction into got.txt.', verify: { checks: [{ type: 'text_contains', path: 'got.txt', text: 'Write the instruction' }] } });
+  const task = writeTask(tempDir(), {
+    id: 'host-paths',
+    instruction: 'Write the instruction into got.txt.',
+    verify: {
+      checks: [
+        { id: 'placeholder', type: 'text_contains', path: 'got.txt', text: 'Write the instruction' },
+        { id: 'variable', type: 'text_contains', path: 'env.txt', text: 'Write the instruction' },
+      ],
+    },
+  });
   const out = join(tempDir(), 'run');
-  const r = await runCli(['run', task, '--agent', 'command', '--command', 'cat {instruction_file} > /root/.openclaw/workspace/got.txt', '--sandbox', 'none', '--out', out, '--json']);
+  const r = await runCli(['run', task, '--agent', 'command', '--command', 'cat {instruction_file} > /root/.openclaw/workspace/got.txt; cat "$CLAWGYM_INSTRUCTION_FILE" > env.txt', '--sandbox', 'none', '--out', out, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const line = JSON.parse(readFileSync(join(out, 'results.jsonl'), 'utf8').trim());
   assert.equal(line.error, null, line.error);

@@ -1,7 +1,10 @@
 /** --sandbox none: sandbox paths in a command line become the host folders they stand for. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostPaths } from '../../src/core/sandbox/sandbox.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HostSandbox, hostEnv, hostPaths } from '../../src/core/sandbox/sandbox.ts';
+import { tempDir } from '../helpers.ts';
 
 const req = {
   mount: '/root/.openclaw/workspace',
@@ -28,4 +31,32 @@ test('only whole path components match', () => {
 
 test('no binds: only the mount; "/" is never rewritten', () => {
   assert.deepEqual(hostPaths(['echo', '/etc/passwd'], { mount: '/', workspace: '/w', binds: [] }), ['echo', '/etc/passwd']);
+});
+
+test('environment values naming sandbox paths are rewritten too; other values stay', () => {
+  assert.deepEqual(hostEnv({ CLAWGYM_INSTRUCTION_FILE: '/clawgym/instruction.md', STATE: '/root/.openclaw/workspace/.state', URL: 'http://127.0.0.1:18080/s/x/v1', ID: 'task-1' }, req), {
+    CLAWGYM_INSTRUCTION_FILE: '/host/io/instruction.md',
+    STATE: '/host/trial/workspace/.state',
+    URL: 'http://127.0.0.1:18080/s/x/v1',
+    ID: 'task-1',
+  });
+});
+
+test('--sandbox none runs a command whose environment names the host file', async () => {
+  const root = tempDir();
+  const io = join(root, 'io');
+  const ws = join(root, 'ws');
+  mkdirSync(io);
+  mkdirSync(ws);
+  writeFileSync(join(io, 'instruction.md'), 'the instruction');
+  const r = await new HostSandbox().run({
+    argv: ['bash', '-c', 'printf "%s|" "$CLAWGYM_INSTRUCTION_FILE"; cat "$CLAWGYM_INSTRUCTION_FILE"'],
+    workspace: ws,
+    mount: '/root/.openclaw/workspace',
+    binds: [{ host: io, dest: '/clawgym', readOnly: true }],
+    env: { CLAWGYM_INSTRUCTION_FILE: '/clawgym/instruction.md' },
+    timeoutMs: 60_000,
+  });
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.equal(r.stdout, `${join(io, 'instruction.md')}|the instruction`);
 });

@@ -31,6 +31,7 @@ export function commandAgent(command: string, via?: InstructionVia, record?: Rec
       const line = command.replaceAll('{instruction}', shellQuote(instruction)).replaceAll('{instruction_file}', '/clawgym/instruction.md');
       const rec = record ? await startTrialRecording(ctx, record) : null;
       let r;
+      let recordedTurns = 0;
       try {
         r = await runAgentProcess(ctx, rec ? rec.wrap(line) : line, {
           binds: [{ host: io, dest: '/clawgym', readOnly: true }, ...(rec?.binds ?? [])],
@@ -38,9 +39,10 @@ export function commandAgent(command: string, via?: InstructionVia, record?: Rec
           stdin: mode === 'stdin' ? instruction : undefined,
         });
       } finally {
-        await rec?.finish();
+        recordedTurns = (await rec?.finish())?.turns ?? 0;
       }
-      if (r.stdout.trim()) ctx.transcript.add('assistant', [{ type: 'text', text: r.stdout.slice(-20_000) }]);
+      // A recorded agent's transcript is its model turns (with every tool call); else its stdout.
+      if (!recordedTurns && r.stdout.trim()) ctx.transcript.add('assistant', [{ type: 'text', text: r.stdout.slice(-20_000) }]);
       return r;
     },
   };

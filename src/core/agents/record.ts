@@ -17,7 +17,9 @@ import { FORWARDER_PORT, FORWARDER_PY } from '../llm/proxy/forwarder.js';
 import { RecordingProxy } from '../llm/proxy/proxy.js';
 import type { Bind } from '../sandbox/sandbox.js';
 import type { AgentContext } from './agent.js';
+import { checkRecordUpstream } from './spec.js';
 import { shellQuote } from '../shell.js';
+import { addTrajectoryTurns } from '../trace/transcript.js';
 
 export interface RecordSettings {
   /** Upstream base URL (else OPENAI_BASE_URL, the config file, or OpenAI). */
@@ -35,8 +37,11 @@ export interface TrialRecording {
   binds: Bind[];
   /** The agent's shell line, run behind the forwarder when the sandbox needs one. */
   wrap(line: string): string;
-  /** End the session (trajectory.json is written) and stop the proxy. */
-  finish(): Promise<{ trajectory: string | null; calls: number }>;
+  /**
+   * End the session (trajectory.json is written), add its turns — tool calls and results — to the
+   * trial's transcript, and stop the proxy. `turns`: the assistant turns the transcript got.
+   */
+  finish(): Promise<{ trajectory: string | null; calls: number; turns: number }>;
 }
 
 export function sessionIdFor(taskId: string): string {
@@ -44,9 +49,11 @@ export function sessionIdFor(taskId: string): string {
   return `${safe}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Check the settings early (a bad config file fails the run before any trial). */
+/** Check the settings early (a bad config file, or no key for a hosted upstream, fails the run before any trial). */
 export function recordEndpoint(s: RecordSettings) {
-  return resolveEndpoint({ baseUrl: s.baseUrl, configPath: s.configPath });
+  const e = resolveEndpoint({ baseUrl: s.baseUrl, configPath: s.configPath });
+  checkRecordUpstream(e.baseUrl, !!e.apiKey);
+  return e;
 }
 
 export async function startTrialRecording(ctx: AgentContext, s: RecordSettings): Promise<TrialRecording> {
@@ -61,7 +68,7 @@ export async function startTrialRecording(ctx: AgentContext, s: RecordSettings):
     prices: endpoint.prices,
     extra: { task_id: ctx.task.spec.id },
   });
-  proxy.openSession(session, { calls: ctx.files.calls, trajectory: ctx.files.trajectory });
+  const recording = proxy.openSession(session, { calls: ctx.files.calls, trajectory: ctx.files.trajectory });
   let bridge: string | null = null;
   let base: string;
   let binds: Bind[] = [];
@@ -97,7 +104,8 @@ export async function startTrialRecording(ctx: AgentContext, s: RecordSettings):
       const r = proxy.endSession(session) ?? { trajectory: null, calls: 0 };
       await proxy.close();
       if (bridge) await rm(bridge, { recursive: true, force: true });
-      return r;
+      const turns = recording.trajectory ? addTrajectoryTurns(ctx.transcript, recording.trajectory) : 0;
+      return { ...r, turns };
     },
   };
 }

@@ -51,3 +51,35 @@ export function checkAgentSpec(spec: AgentSpec): AgentSpec {
   }
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as AgentSpec;
 }
+
+/** Loopback, private networks and single-label or .local names: servers that often take no key (vLLM, Ollama, LM Studio). */
+function isLocalHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal')) return true;
+  // A single-label name: a container or a host on the LAN.
+  if (!h.includes('.') && !h.includes(':')) return true;
+  if (h === '::1' || /^f[cd][0-9a-f]{2}:/.test(h) || h.startsWith('fe80:')) return true;
+  const v4 = h.match(/^(\d+)\.(\d+)\.\d+\.\d+$/);
+  if (!v4) return false;
+  const [a, b] = [Number(v4[1]), Number(v4[2])];
+  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+}
+
+/**
+ * `--record` against a hosted upstream with no key on the host would start every agent only for
+ * its first model call to fail with a 401: refused before any trial. Local servers (loopback, a
+ * private network) are let through, since they usually take no key.
+ */
+export function checkRecordUpstream(baseUrl: string, hasKey: boolean): void {
+  if (hasKey) return;
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname;
+  } catch {
+    throw new UsageError(`--record: the upstream ${JSON.stringify(baseUrl)} is not a URL (--base-url, OPENAI_BASE_URL or "base_url" in the config file)`);
+  }
+  if (isLocalHost(host)) return;
+  throw new UsageError(
+    `--record: the upstream ${baseUrl} needs an API key and none is set on this host: set OPENAI_API_KEY or "api_key" in the config file (--config). The recording proxy keeps it; the agent never sees it.`,
+  );
+}

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AtifTrajectory } from '../trace/atif.js';
-import { atifToChat, contentText, parseArguments } from '../trace/chat.js';
+import { atifToChat, contentText, parseArguments, requestContextOf } from '../trace/chat.js';
 
 export interface ConvCall {
   id: string;
@@ -38,9 +38,13 @@ export function prepareConversation(t: AtifTrajectory): Prepared {
       open.delete(id);
       continue;
     }
+    // Request-scoped context recorded as a user turn (recordings made before it was kept out of
+    // trajectories) is no turn either: left out, or only the user's own words after it kept.
+    const context = requestContextOf(m);
+    if (context && !context.rest) continue;
     if (open.size) return refuse(`tool call(s) ${[...open.keys()].join(', ')} got no result before the conversation went on`);
     if (m.role === 'system' || m.role === 'user') {
-      out.push(m.role === 'system' ? { role: 'system', content } : { role: 'user', content });
+      out.push(m.role === 'system' ? { role: 'system', content } : { role: 'user', content: context ? context.rest : content });
       continue;
     }
     if (m.role !== 'assistant') return refuse(`a message of role "${m.role}"`);

@@ -72,6 +72,11 @@ export class ChunkAssembler {
     return out;
   }
 
+  /** A choice has said why it stopped: the message is whole (a usage chunk may still follow). */
+  get finished(): boolean {
+    return this.finish !== null;
+  }
+
   result(): AssembledStream {
     const toolCalls = [...this.calls.entries()].sort((a, b) => a[0] - b[0]).map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }));
     const content = this.sawContent ? this.content : null;

@@ -274,6 +274,13 @@ export function hostPaths(argv: readonly string[], req: Pick<SandboxRequest, 'mo
   return argv.map((a) => a.replace(re, (d) => hostOf.get(d) ?? d));
 }
 
+/** The environment's values rewritten as the command line is (CLAWGYM_INSTRUCTION_FILE and the like). */
+export function hostEnv(env: Readonly<Record<string, string>>, req: Pick<SandboxRequest, 'mount' | 'workspace' | 'binds'>): Record<string, string> {
+  const keys = Object.keys(env);
+  const values = hostPaths(keys.map((k) => env[k]!), req);
+  return Object.fromEntries(keys.map((k, i) => [k, values[i]!]));
+}
+
 /** No isolation: the command runs on the host, in the workspace folder. */
 export class HostSandbox implements Sandbox {
   readonly mode = 'none' as const;
@@ -287,7 +294,7 @@ export class HostSandbox implements Sandbox {
       LANG: 'C.UTF-8',
       PYTHONDONTWRITEBYTECODE: '1',
       WORKSPACE: req.workspace,
-      ...req.env,
+      ...hostEnv(req.env ?? {}, req),
     };
     const cwd = req.cwd && req.cwd !== req.mount ? req.cwd.replace(req.mount, req.workspace) : req.workspace;
     return spawnCollected(hostPaths(req.argv, req), { timeoutMs: req.timeoutMs, stdin: req.stdin, limits: req.limits, cwd, env, onOutput: req.onOutput, signal: req.signal });

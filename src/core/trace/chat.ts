@@ -40,6 +40,47 @@ export function contentText(c: unknown): string {
     .join('\n');
 }
 
+/**
+ * OpenClaw's runtime context: each request carries a user message (the "carrier", last in the
+ * list) holding `<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>` … `<<<END_OPENCLAW_INTERNAL_CONTEXT>>>`,
+ * made anew for every request and never kept in the history. It is context of that one request,
+ * not a turn: a trajectory keeps it out of its steps (the latest text goes to the trajectory's
+ * `extra.request_context`), and SFT examples leave it out — otherwise the longest request puts a
+ * user turn after the last tool result, which no chat format can alternate.
+ */
+export const REQUEST_CONTEXT_BEGIN = '<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>';
+export const REQUEST_CONTEXT_END = '<<<END_OPENCLAW_INTERNAL_CONTEXT>>>';
+
+/**
+ * Split a user message that opens with the context block into the block's text and what is left
+ * (the user's own words after the block, if any); null when the message carries no such block.
+ */
+export function requestContextOf(m: ChatMessage): { context: string; rest: string } | null {
+  if (m.role !== 'user') return null;
+  const text = contentText(m.content).trimStart();
+  if (!text.startsWith(REQUEST_CONTEXT_BEGIN)) return null;
+  // The last END closes the block: blocks nest (OpenClaw prepends into an existing carrier).
+  const end = text.lastIndexOf(REQUEST_CONTEXT_END);
+  if (end < 0) return { context: text.slice(REQUEST_CONTEXT_BEGIN.length).trim(), rest: '' };
+  return { context: text.slice(REQUEST_CONTEXT_BEGIN.length, end).trim(), rest: text.slice(end + REQUEST_CONTEXT_END.length).trim() };
+}
+
+/** A request's messages without its request-scoped context, and that context's texts. */
+export function splitRequestContext(messages: readonly ChatMessage[]): { messages: ChatMessage[]; context: string[] } {
+  const out: ChatMessage[] = [];
+  const context: string[] = [];
+  for (const m of messages) {
+    const c = requestContextOf(m);
+    if (!c) {
+      out.push(m);
+      continue;
+    }
+    context.push(c.context);
+    if (c.rest) out.push({ ...m, content: c.rest });
+  }
+  return { messages: out, context };
+}
+
 /** Tool call arguments as an object; `raw` is set when they were not a JSON object (kept as text). */
 export function parseArguments(a: unknown): { args: Record<string, unknown>; raw?: string } {
   if (a && typeof a === 'object' && !Array.isArray(a)) return { args: a as Record<string, unknown> };

@@ -29,6 +29,8 @@ import { SESSION_ID, SessionStore, type ProxySession, type SessionPaths } from '
 export const SESSION_HEADER = 'x-clawgym-session';
 export const DEFAULT_SESSION = 'default';
 const MAX_BODY = 64 * 1024 * 1024;
+/** How long a stream whose client hung up after finish_reason is still read for its usage chunk. */
+const DRAIN_MS = 30_000;
 
 export interface ProxyOptions {
   /** The upstream base URL, e.g. https://api.openai.com/v1. */
@@ -257,10 +259,12 @@ export class RecordingProxy {
       cost_usd: null,
       latency_ms: 0,
     });
-    // A client that hangs up cancels the upstream call (and frees its slot).
+    // A client that hangs up cancels the upstream call (and frees its slot) — unless its answer is
+    // already whole (see passStream): then the rest of the stream (usage) is still read.
     const ac = new AbortController();
+    const hangUp = { handler: () => ac.abort() };
     res.on('close', () => {
-      if (!res.writableFinished) ac.abort();
+      if (!res.writableFinished) hangUp.handler();
     });
     await this.limit(async () => {
       let r: Response;
@@ -273,7 +277,7 @@ export class RecordingProxy {
       }
       res.writeHead(r.status, this.responseHeaders(r));
       const isSse = (r.headers.get('content-type') ?? '').includes('text/event-stream');
-      if (r.ok && isSse && r.body) return this.passStream(r, res, session, { base, secrets, messages, started });
+      if (r.ok && isSse && r.body) return this.passStream(r, res, session, { base, secrets, messages, started, ac, hangUp });
       const text = Buffer.from(await r.arrayBuffer());
       res.end(text);
       let json: unknown = text.toString('utf8');
@@ -296,10 +300,27 @@ export class RecordingProxy {
     });
   }
 
-  /** Bytes go to the client as they arrive; a copy is parsed on the side for the recording. */
-  private async passStream(r: Response, res: ServerResponse, session: ProxySession, c: { base: () => LlmCallRecord; secrets: string[]; messages: ChatMessage[]; started: number }): Promise<void> {
+  /**
+   * Bytes go to the client as they arrive; a copy is parsed on the side for the recording. Clients
+   * such as OpenClaw hang up as soon as the chunk with finish_reason arrives: the answer is whole
+   * then, so the upstream is read on to its end (the usage chunk comes after it), for at most
+   * DRAIN_MS, and the call is recorded complete. A hang-up before finish_reason cancels the call.
+   */
+  private async passStream(
+    r: Response,
+    res: ServerResponse,
+    session: ProxySession,
+    c: { base: () => LlmCallRecord; secrets: string[]; messages: ChatMessage[]; started: number; ac: AbortController; hangUp: { handler: () => void } },
+  ): Promise<void> {
     const sse = new SseParser();
     const asm = new ChunkAssembler();
+    let finished = false;
+    let drain: NodeJS.Timeout | undefined;
+    c.hangUp.handler = () => {
+      if (!finished) return c.ac.abort();
+      drain = setTimeout(() => c.ac.abort(), DRAIN_MS);
+      drain.unref();
+    };
     const take = (events: string[]) => {
       for (const data of events) {
         if (data.trim() === '[DONE]') continue;
@@ -309,18 +330,22 @@ export class RecordingProxy {
           /* not a chunk (a comment, a keep-alive): passed through, not recorded */
         }
       }
+      finished ||= asm.finished;
     };
     let error: string | null = null;
     try {
       for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
-        res.write(chunk);
+        if (!res.destroyed) res.write(chunk);
         take(sse.push(chunk));
       }
       take(sse.end());
     } catch (e) {
-      error = `stream broke off: ${errorMessage(e)}`;
+      // Cut off after the answer was whole (a drain that ran out): what arrived is the answer.
+      if (!finished) error = `stream broke off: ${errorMessage(e)}`;
+    } finally {
+      clearTimeout(drain);
     }
-    res.end();
+    if (!res.destroyed) res.end();
     const a = asm.result();
     const cost = costOf(a.model || c.base().model, a.usage, this.o.prices ?? {});
     const rec = { ...c.base(), latency_ms: performance.now() - c.started };

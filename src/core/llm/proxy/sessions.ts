@@ -12,9 +12,9 @@ import { UsageError } from '../../errors.js';
 import { CallRecorder } from '../recorder.js';
 import { redact } from '../redact.js';
 import type { LlmCallRecord } from '../types.js';
-import type { AtifMetrics } from '../../trace/atif.js';
+import type { AtifMetrics, AtifTrajectory } from '../../trace/atif.js';
 import { writeTrajectory } from '../../trace/builder.js';
-import { chatToAtif, type AssistantTurnInfo, type ChatMessage } from '../../trace/chat.js';
+import { chatToAtif, splitRequestContext, type AssistantTurnInfo, type ChatMessage } from '../../trace/chat.js';
 import { VERSION } from '../../version.js';
 
 /** Session ids become folder names: no separators, no dots first. */
@@ -63,11 +63,13 @@ function prefixHash(messages: readonly ChatMessage[]): string[] {
 export class ProxySession {
   private readonly recorder: CallRecorder;
   private readonly secrets = new Set<string>();
-  private thread: { messages: ChatMessage[]; response: ChatMessage | null } | null = null;
+  private thread: { messages: ChatMessage[]; response: ChatMessage | null; context: string | null } | null = null;
   /** Per call: the length and hash of its messages, and what is known of the turn it produced. */
   private readonly turns: Array<{ length: number; hash: string; info: AssistantTurnInfo }> = [];
   calls = 0;
   ended = false;
+  /** The trajectory end() wrote (redacted), for whatever else a trial builds from it. */
+  trajectory: AtifTrajectory | null = null;
 
   constructor(
     readonly id: string,
@@ -84,9 +86,12 @@ export class ProxySession {
     for (const s of c.secrets) this.secrets.add(s);
     this.recorder.record(redact(c.record, [...this.secrets]));
     this.calls++;
-    const hashes = prefixHash(c.messages);
-    if (c.response) this.turns.push({ length: c.messages.length, hash: hashes.at(-1) ?? '', info: { ...(c.metrics ? { metrics: c.metrics } : {}), ...(c.model ? { model_name: c.model } : {}), extra: { call_id: c.record.call_id } } });
-    if (!this.thread || c.messages.length >= this.thread.messages.length) this.thread = { messages: c.messages, response: c.response };
+    // Request-scoped context (OpenClaw's runtime-context carrier) is no turn: without it, each
+    // call's messages are a prefix of the final thread again (calls.jsonl keeps it as sent).
+    const { messages, context } = splitRequestContext(c.messages);
+    const hashes = prefixHash(messages);
+    if (c.response) this.turns.push({ length: messages.length, hash: hashes.at(-1) ?? '', info: { ...(c.metrics ? { metrics: c.metrics } : {}), ...(c.model ? { model_name: c.model } : {}), extra: { call_id: c.record.call_id } } });
+    if (!this.thread || messages.length >= this.thread.messages.length) this.thread = { messages, response: c.response, context: context.at(-1) ?? null };
   }
 
   /** Writes trajectory.json; returns its path, or null when no call was made. */
@@ -107,11 +112,12 @@ export class ProxySession {
       agent: { ...this.agent, ...(model ? { model_name: model } : {}) },
       messages,
       turns,
-      extra: { ...this.extra, calls: this.calls, recorded_turns: turns.size },
+      extra: { ...this.extra, calls: this.calls, recorded_turns: turns.size, ...(this.thread.context !== null ? { request_context: this.thread.context } : {}) },
     });
     if (!t.steps.length) return null;
     mkdirSync(join(this.paths.trajectory, '..'), { recursive: true });
-    writeTrajectory(this.paths.trajectory, redact(t, [...this.secrets]));
+    this.trajectory = redact(t, [...this.secrets]);
+    writeTrajectory(this.paths.trajectory, this.trajectory);
     return this.paths.trajectory;
   }
 }

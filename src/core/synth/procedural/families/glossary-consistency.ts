@@ -1,7 +1,8 @@
 /** Content & Domain: apply a style guide's glossary (preferred term ← variants) to markdown drafts, with a change report. */
-import type { CheckInput, Family } from '../family.js';
+import type { CheckInput, Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
 import { q } from './json-path.js';
+import { jsonRelayout, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
 import { say, slug } from './phrasing.js';
 import { pyData, pyOracle } from './py-oracle.js';
 
@@ -61,7 +62,7 @@ function apply(text: string, terms: Term[], codeAware: boolean, counts?: Record<
 
 export const glossaryConsistency: Family = {
   id: 'glossary-consistency',
-  version: 1,
+  version: 2,
   category: 'Content & Domain',
   subcategory: 'editing and style',
   summary: 'Enforce a style-guide glossary on markdown drafts (word-bounded, case-aware, code spans untouched) and report replacement counts.',
@@ -78,6 +79,9 @@ export const glossaryConsistency: Family = {
     const expected: Record<string, string> = {};
     const counts: Record<string, number> = {};
     const docDir = rng.pick(['docs', 'drafts', 'content']);
+    // The last guide term never occurs in the drafts: its count is 0, and the report must still list it.
+    const used = terms.slice(0, -1);
+    const witnessDoc = 0;
     titles.forEach((title, di) => {
       const clean = d >= 5 && di === nDocs - 1; // a document that already follows the guide
       const orig: string[] = [`# ${title}`, ''];
@@ -89,7 +93,7 @@ export const glossaryConsistency: Family = {
         const f: string[] = [];
         const nSent = 3 + rng.int(0, 2);
         for (let s = 0; s < nSent; s++) {
-          const [pref, vars] = rng.pick(terms);
+          const [pref, vars] = rng.pick(used);
           const r = rng.next();
           let so: string;
           let sf: string;
@@ -126,6 +130,18 @@ export const glossaryConsistency: Family = {
         orig.push(`Ask us about ${vars[0]} anytime.`, '');
         fixed.push(`Ask us about ${pref} anytime.`, '');
       }
+      if (di === witnessDoc) {
+        // Witnesses: a variant inside a longer word (left alone), in backticks (left alone), capitalised at a sentence start.
+        const [pref, vars] = used[0]!;
+        const v = vars[0]!;
+        const lines: Array<[string, string]> = [[`The old ${v}s list is kept as is.`, `The old ${v}s list is kept as is.`]];
+        if (codeAware) lines.push([`Set the \`${v}\` field exactly as shown.`, `Set the \`${v}\` field exactly as shown.`]);
+        if (caps && cap(v) !== v) lines.push([STARTS[0]!.replace('{T}', cap(v)), STARTS[0]!.replace('{T}', cap(pref))]);
+        else lines.push([`Ask us about ${v} anytime.`, `Ask us about ${pref} anytime.`]);
+        const okLines = lines.filter(([a, b]) => apply(a, terms, codeAware) === b);
+        orig.push(okLines.map((l) => l[0]).join(' '), '');
+        fixed.push(okLines.map((l) => l[1]).join(' '), '');
+      }
       const path = `${docDir}/${slug(title)}.md`;
       const o = orig.join('\n').replace(/\n+$/, '\n');
       files[path] = o;
@@ -137,7 +153,7 @@ export const glossaryConsistency: Family = {
     files[guide] = asCsv
       ? ['preferred,avoid', ...terms.map(([p, v]) => `${p},${v.join('|')}`)].join('\n') + '\n'
       : [`# ${cap(domainName)} style guide`, '', 'Write the preferred term; never the variants listed next to it.', '', '| Preferred | Avoid |', '| --- | --- |', ...terms.map(([p, v]) => `| ${p} | ${v.join(', ')} |`), ''].join('\n');
-    const report = d >= 2 ? rng.pick(['style/changes.json', 'reports/glossary_changes.json', 'changes.json']) : '';
+    const report = rng.pick(['style/changes.json', 'reports/glossary_changes.json', 'changes.json']);
     const docList = Object.keys(expected);
     const ask = say(rng, [
       'Our {dom} drafts drift from the style guide. Please fix the wording in {docs} according to `{guide}`.',
@@ -146,22 +162,26 @@ export const glossaryConsistency: Family = {
       'The editor flagged inconsistent terms in {docs}. Use `{guide}` to clean them up, please.',
       'Please do a terminology pass over {docs} ({dom}) with `{guide}` as the reference.',
     ], { dom: domainName, docs: docList.length > 2 ? `the ${docList.length} files in \`${docDir}/\`` : docList.map((p) => `\`${p}\``).join(' and '), guide });
-    const details = [
-      say(rng, [
-        '- Replace every variant listed in the guide with its preferred term, in place. Only whole words/phrases: do not touch text inside other words.',
-        '- Edit the files in place: each "avoid" variant becomes the preferred term (match whole words only, exact spelling as listed).',
-        '- Swap each listed variant for the preferred wording directly in the files; match complete words, with the spelling given in the guide.',
-      ]),
-      say(rng, ['- Change nothing else — headings, spacing and line breaks stay as they are.', '- Leave all other text, blank lines and formatting exactly as it is.']),
-    ];
-    if (codeAware) details.push(say(rng, ['- Text in backticks is literal code/UI labels: leave it unchanged.', '- Do not edit anything inside `backticks` (those are field names).']));
-    if (caps) details.push(say(rng, ['- At the start of a sentence a variant may be capitalised; replace it with the preferred term capitalised the same way.', '- A capitalised variant (sentence start) becomes the capitalised preferred term.']));
-    if (report) details.push(say(rng, [
+    const ruleSet: KitRule[] = [];
+    const details: string[] = [];
+    const stated = (text: string, ...ids: string[]) => {
+      details.push(text);
+      for (const id of ids) ruleSet.push({ id, text });
+    };
+    stated(say(rng, [
+      '- Replace every variant listed in the guide with its preferred term, in place. Only whole words/phrases: do not touch text inside other words.',
+      '- Edit the files in place: each "avoid" variant becomes the preferred term (match whole words only, exact spelling as listed).',
+      '- Swap each listed variant for the preferred wording directly in the files; match complete words, with the spelling given in the guide.',
+    ]), 'replace-variants', 'whole-words');
+    stated(say(rng, ['- Change nothing else — headings, spacing and line breaks stay as they are.', '- Leave all other text, blank lines and formatting exactly as it is.']), 'change-nothing-else');
+    if (codeAware) stated(say(rng, ['- Text in backticks is literal code/UI labels: leave it unchanged.', '- Do not edit anything inside `backticks` (those are field names).']), 'skip-code-spans');
+    if (caps) stated(say(rng, ['- At the start of a sentence a variant may be capitalised; replace it with the preferred term capitalised the same way.', '- A capitalised variant (sentence start) becomes the capitalised preferred term.']), 'capitalised-variants');
+    stated(say(rng, [
       'Then write `{r}`: a JSON object mapping each preferred term to how many replacements you made for it (0 if none).',
       'Also save `{r}` with the number of replacements per preferred term (every term in the guide, 0 when unused).',
-    ], { r: report }));
+    ], { r: report }), 'count-replacements', 'zero-counts');
     const instruction = voiced(ctx, ask, details);
-    const solution = pyOracle(`
+    const oracle = (ig: ReadonlySet<string>) => pyOracle(`
 guide = ${JSON.stringify(guide)}
 terms = []
 if guide.endswith(".csv"):
@@ -174,24 +194,36 @@ else:
             terms.append((cells[0], [v.strip() for v in cells[1].split(",")]))
 cap = lambda s: s[:1].upper() + s[1:]
 counts = {p: 0 for p, _ in terms}
+bound = r"\\b" if ${on(ig, 'whole-words')} else ""
 def fix(seg):
+    if not ${on(ig, 'replace-variants')}:
+        return seg
     for p, vs in terms:
         for v in vs:
-            pairs = [(v, p), (cap(v), cap(p))] if cap(v) != v else [(v, p)]
+            pairs = [(v, p), (cap(v), cap(p))] if cap(v) != v and ${on(ig, 'capitalised-variants', caps)} else [(v, p)]
             for a, b in pairs:
-                seg, n = re.subn(r"\\b" + re.escape(a) + r"\\b", lambda m, b=b: b, seg)
-                counts[p] += n
+                seg, n = re.subn(bound + re.escape(a) + bound, lambda m, b=b: b, seg)
+                counts[p] += n if ${on(ig, 'count-replacements')} else 1
     return seg
 for path in ${pyData(docList)}:
     text = open(path).read()
-    parts = text.split("\`") if ${codeAware ? 'True' : 'False'} else [text]
+    parts = text.split("\`") if ${on(ig, 'skip-code-spans', codeAware)} else [text]
     text = "\`".join(x if i % 2 else fix(x) for i, x in enumerate(parts))
+    if not ${on(ig, 'change-nothing-else')}:
+        text = re.sub(r"\\n\\n+", "\\n", text)
     open(path, "w").write(text)
-if ${report ? 'True' : 'False'}:
-    rp = ${JSON.stringify(report)}
-    os.makedirs(os.path.dirname(rp) or ".", exist_ok=True)
-    json.dump(counts, open(rp, "w"), indent=2)
+if not ${on(ig, 'zero-counts')}:
+    counts = {k: v for k, v in counts.items() if v}
+rp = ${JSON.stringify(report)}
+os.makedirs(os.path.dirname(rp) or ".", exist_ok=True)
+json.dump(counts, open(rp, "w"), indent=2)
 `);
+    const solution = oracle(new Set());
+    const mutants = [
+      ...ruleMutants(ruleSet, oracle),
+      shortcutMutant('plain-substring', 'replaces variants as plain substrings, everywhere and case-sensitively', oracle(new Set(['whole-words', 'skip-code-spans', 'capitalised-variants']))),
+      variantMutant('json-layout', 'report re-indented with sorted keys', solution, jsonRelayout([report])),
+    ];
     const checks: CheckInput[] = [
       ...docList.flatMap((p): CheckInput[] =>
         expected[p] === files[p]
@@ -201,15 +233,18 @@ if ${report ? 'True' : 'False'}:
       ...(report ? terms.map(([p]) => ({ id: `count_${slug(p)}`, type: 'json_path' as const, path: report, query: q(p), equals: counts[p] ?? 0 })) : []),
       { id: 'guide_untouched', type: 'file_unchanged' as const, path: guide, weight: 0 },
     ];
-    return {
+    const result: FamilyOutput & KitExtras = {
       title: `Apply the ${domainName} glossary to ${docList.length} draft${docList.length > 1 ? 's' : ''}`,
       instruction,
       workspace: files,
       solution,
+      rules: ruleSet,
+      mutants,
       checks,
       operations: ['read local text files', 'edit files in place', 'apply style rules', ...(report ? ['write structured JSON output'] : [])],
       tags: ['style-guide', 'editing'],
     };
+    return result;
   },
 };
 

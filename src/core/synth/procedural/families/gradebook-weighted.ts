@@ -1,9 +1,10 @@
 /** Analysis & Reasoning: weighted final grades from a score sheet and a grading policy (YAML). */
-import type { Family } from '../family.js';
+import type { Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
 import { cmp } from './common.js';
 import { csvText } from './csv.js';
 import { q } from './json-path.js';
+import { jsonRelayout, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
 import { crowd } from './names.js';
 import { say } from './phrasing.js';
 import { pyOracle } from './py-oracle.js';
@@ -13,7 +14,7 @@ const CUTOFFS: Array<[string, number]> = [['A', 90], ['B', 80], ['C', 70], ['D',
 
 export const gradebookWeighted: Family = {
   id: 'gradebook-weighted',
-  version: 1,
+  version: 2,
   category: 'Analysis & Reasoning',
   subcategory: 'business calculations',
   summary: 'Final course grades from a score CSV and a YAML grading policy (weights, max points, dropped quiz, excused work); write JSON.',
@@ -32,10 +33,12 @@ export const gradebookWeighted: Family = {
     const hwCols = Array.from({ length: nHw }, (_, i) => `hw${i + 1}`);
     const quizCols = Array.from({ length: nQuiz }, (_, i) => `quiz${i + 1}`);
     const maxPts: Record<string, number> = {};
-    for (const c of hwCols) maxPts[c] = d >= 3 ? rng.pick([10, 20, 25, 50]) : 100;
-    for (const c of quizCols) maxPts[c] = d >= 3 ? 10 : 100;
-    maxPts.midterm = d >= 3 ? rng.pick([50, 80, 100]) : 100;
-    maxPts.final = d >= 3 ? rng.pick([100, 120, 150]) : 100;
+    // Maximum points differ between items at every difficulty, so points / possible points is not the mean of percentages.
+    for (const c of hwCols) maxPts[c] = rng.pick([10, 20, 25, 50]);
+    if (maxPts.hw1 === maxPts.hw2) maxPts.hw2 = maxPts.hw1 === 50 ? 20 : 50;
+    for (const c of quizCols) maxPts[c] = 10;
+    maxPts.midterm = rng.pick([50, 80, 100]);
+    maxPts.final = rng.pick([100, 120, 150]);
     const cols = [...hwCols, ...quizCols, 'midterm', 'final'];
     const dropQuiz = d >= 4;
     const excused = d >= 5;
@@ -53,7 +56,10 @@ export const gradebookWeighted: Family = {
       return (w.homework * comp(hwCols, false) + w.quizzes * comp(quizCols, dropQuiz) + w.midterm * comp(['midterm'], false) + w.final * comp(['final'], false)) / 100;
     };
     const sheet: Array<{ name: string; sc: Record<string, Cell>; pct: number }> = [];
-    for (const s of students) {
+    // One student lands exactly on a cutoff ("at least the cutoff" decides the letter).
+    const exact = CUTOFFS.map(([, c]) => c).filter((c) => cols.every((col) => (maxPts[col]! * c) % 100 === 0));
+    const atCut = rng.pick(exact.length ? exact : [60]);
+    for (const [si, s] of students.entries()) {
       const skill = rng.int(45, 98);
       const sc: Record<string, Cell> = {};
       for (const c of cols) {
@@ -62,7 +68,16 @@ export const gradebookWeighted: Family = {
         else if (excused && r > 0.95 && c.startsWith('hw')) sc[c] = 'EX';
         else sc[c] = Math.max(0, Math.min(maxPts[c]!, Math.round(((skill + rng.int(-15, 10)) / 100) * maxPts[c]!)));
       }
+      if (si === 0) for (const c of cols) sc[c] = (maxPts[c]! * atCut) / 100;
+      // Witnesses: a blank (zero), an excused item, and a quiz worth dropping.
+      if (si === 1 && d >= 2) sc.hw1 = '';
+      if (si === 2 && excused) sc.hw2 = 'EX';
+      if (si === 3) sc.quiz1 = typeof sc.quiz1 === 'number' ? Math.min(2, sc.quiz1) : 2;
       let pct = compute(sc);
+      if (si === 0) {
+        sheet.push({ name: s.full, sc, pct });
+        continue;
+      }
       // Keep clear of letter cutoffs so rounding never decides a letter.
       let guard = 0;
       while (CUTOFFS.some(([, c]) => Math.abs(pct - c) < 0.02) && guard++ < 50) {
@@ -98,17 +113,21 @@ export const gradebookWeighted: Family = {
       'Can you apply the grading policy (`{dir}/policy.yaml`) to the score sheet `{dir}/scores.csv` for {course}?',
       'Work out final percentages and letter grades for {course} from the files in `{dir}/`.',
     ], { course, dir, n: sheet.length });
-    const details = [
-      say(rng, [
-        '- Each component (homework, quizzes, midterm, final) scores as points earned / points possible, using `max_points`; the final grade is the weighted sum by `weights`.',
-        '- Component percentage = total points / total possible points (see `max_points`); combine the four components with the `weights` from the policy.',
-        '- For every component add up points and maximum points, take the ratio, then weight the components as the policy says.',
-      ]),
-      say(rng, ['- Letters come from `letter_cutoffs` (at least the cutoff; below D is F), applied to the unrounded percentage.', '- A percentage at or above a cutoff earns that letter; under 60 is an F.']),
-    ];
-    if (d >= 2) details.push(say(rng, ['- A blank score means the work was not handed in: it counts as 0.', '- Empty cells are missing work and score zero.']));
-    if (dropQuiz) details.push(say(rng, ['- The lowest quiz score of each student is dropped (`drop_lowest_quiz`).', '- Drop each student\'s worst quiz before computing the quiz component.']));
-    if (excused) details.push(say(rng, ['- `EX` means excused: leave that item out of both the points and the possible points.', '- Excused work (`EX`) is ignored — not zero, just not counted.']));
+    const ruleSet: KitRule[] = [];
+    const details: string[] = [];
+    const stated = (text: string, ...ids: string[]) => {
+      details.push(text);
+      for (const id of ids) ruleSet.push({ id, text });
+    };
+    stated(say(rng, [
+      '- Each component (homework, quizzes, midterm, final) scores as points earned / points possible, using `max_points`; the final grade is the weighted sum by `weights`.',
+      '- Component percentage = total points / total possible points (see `max_points`); combine the four components with the `weights` from the policy.',
+      '- For every component add up points and maximum points, take the ratio, then weight the components as the policy says.',
+    ]), 'points-over-possible', 'weights');
+    stated(say(rng, ['- Letters come from `letter_cutoffs` (at least the cutoff; below D is F), applied to the unrounded percentage.', '- A percentage at or above a cutoff earns that letter; under 60 is an F.']), 'at-least-cutoff');
+    if (d >= 2) stated(say(rng, ['- A blank score means the work was not handed in: it counts as 0.', '- Empty cells are missing work and score zero.']), 'blank-is-zero');
+    if (dropQuiz) stated(say(rng, ['- The lowest quiz score of each student is dropped (`drop_lowest_quiz`).', '- Drop each student\'s worst quiz before computing the quiz component.']), 'drop-lowest-quiz');
+    if (excused) stated(say(rng, ['- `EX` means excused: leave that item out of both the points and the possible points.', '- Excused work (`EX`) is ignored — not zero, just not counted.']), 'excused-left-out');
     details.push(
       say(rng, [
         'Write `{out}` as `{"students": {"<name>": {"percent": <0-100, 2 decimals>, "letter": "A".."F"}}, "class_average": <mean percent>{top}}`.',
@@ -117,7 +136,7 @@ export const gradebookWeighted: Family = {
       ], { out, top: d >= 3 ? ', "top_student": "<name>"' : '', top2: d >= 3 ? ' and `top_student` (highest percent)' : '' }),
     );
     const instruction = voiced(ctx, ask, details);
-    const solution = pyOracle(`
+    const oracle = (ig: ReadonlySet<string>) => pyOracle(`
 d = ${JSON.stringify(dir)}
 pol = {}
 sec = None
@@ -135,17 +154,21 @@ for line in open(d + "/policy.yaml"):
         k, v = line.strip().split(":", 1)
         sec[k] = float(v)
 W, M = pol["weights"], pol["max_points"]
-drop = pol["drop_lowest_quiz"] == "true"
+drop = pol["drop_lowest_quiz"] == "true" and ${on(ig, 'drop-lowest-quiz')}
+if not ${on(ig, 'weights')}:
+    W = {k: 25.0 for k in W}
 res = {}
 for r in csv.DictReader(open(d + "/scores.csv")):
     def comp(prefix, dropit):
-        items = [(0.0 if r[c] == "" else float(r[c]), M[c]) for c in M if c.startswith(prefix) and r[c] != "EX"]
+        items = [(0.0 if r[c] in ("", "EX") else float(r[c]), M[c]) for c in M if c.startswith(prefix) and (r[c] != "EX" or not ${on(ig, 'excused-left-out', excused)}) and (r[c] != "" or ${on(ig, 'blank-is-zero', d >= 2)})]
         if dropit and len(items) > 1:
             items.remove(min(items, key=lambda x: x[0]))
         mx = sum(m for _, m in items)
+        if not ${on(ig, 'points-over-possible')}:
+            return sum(g / m * 100 for g, m in items) / len(items) if items else 0
         return sum(g for g, _ in items) / mx * 100 if mx else 0
     pct = (W["homework"] * comp("hw", False) + W["quizzes"] * comp("quiz", drop) + W["midterm"] * comp("midterm", False) + W["final"] * comp("final", False)) / 100
-    letter = next((l for l, c in sorted(pol["letter_cutoffs"].items(), key=lambda x: -x[1]) if pct >= c), "F")
+    letter = next((l for l, c in sorted(pol["letter_cutoffs"].items(), key=lambda x: -x[1]) if pct >= c and (pct > c or ${on(ig, 'at-least-cutoff')})), "F")
     res[r["student"]] = {"percent": pct, "letter": letter}
 out = {"students": {k: {"percent": round(v["percent"], 2), "letter": v["letter"]} for k, v in res.items()}, "class_average": round(sum(v["percent"] for v in res.values()) / len(res), 2)}
 if ${d >= 3 ? 'True' : 'False'}:
@@ -154,11 +177,19 @@ path = ${JSON.stringify(out)}
 os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
 json.dump(out, open(path, "w"), indent=2)
 `);
-    return {
+    const solution = oracle(new Set());
+    const mutants = [
+      ...ruleMutants(ruleSet, oracle),
+      shortcutMutant('plain-mean', 'averages the item percentages with equal weights, ignoring points possible and the policy weights', oracle(new Set(['points-over-possible', 'weights']))),
+      variantMutant('json-layout', 'JSON re-indented with sorted keys and an extra `course` field', solution, jsonRelayout([out], { course })),
+    ];
+    const result: FamilyOutput & KitExtras = {
       title: `Final grades for ${course}`,
       instruction,
       workspace: files,
       solution,
+      rules: ruleSet,
+      mutants,
       checks: [
         ...sheet.flatMap((s) => [
           { id: `pct_${s.name.replace(/\W+/g, '_')}`, type: 'json_path' as const, path: out, query: q('students', s.name, 'percent'), equals: s.pct, tolerance: 0.0051 },
@@ -170,5 +201,6 @@ json.dump(out, open(path, "w"), indent=2)
       operations: ['read and parse CSV files', 'read configuration files', 'apply business rules', 'write structured JSON output'],
       tags: ['education', 'grades'],
     };
+    return result;
   },
 };

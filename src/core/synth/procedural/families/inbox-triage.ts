@@ -1,9 +1,10 @@
 /** Productivity & Collaboration: triage a folder of .eml messages into buckets by explicit rules, as JSON. */
-import type { Family } from '../family.js';
+import type { Family, FamilyOutput } from '../family.js';
 import { voiced } from '../family.js';
 import { DOW, MON3, pad2, weekday } from './calendar.js';
 import { sortedStr } from './common.js';
 import { q } from './json-path.js';
+import { jsonRelayout, on, ruleMutants, shortcutMutant, variantMutant, type KitExtras, type KitRule } from './mutant-kit.js';
 import { crowd } from './names.js';
 import { say, slug } from './phrasing.js';
 import { pyData, pyOracle } from './py-oracle.js';
@@ -31,11 +32,11 @@ const BODIES = [
   'Following up on my note from last week.', 'Numbers are in the shared folder.', 'No action needed on your side yet.',
 ];
 
-type Kind = 'news' | 'auto' | 'vip' | 'tagged' | 'to' | 'cc';
+type Kind = 'news' | 'auto' | 'vip' | 'tagged' | 'to' | 'cc' | 'vipnews';
 
 export const inboxTriage: Family = {
   id: 'inbox-triage',
-  version: 1,
+  version: 2,
   category: 'Productivity & Collaboration',
   subcategory: 'email and inbox management',
   summary: 'Sort .eml messages into archive / urgent / reply / fyi buckets by stated header rules; write JSON.',
@@ -50,6 +51,8 @@ export const inboxTriage: Family = {
     const buckets = d === 1 ? ['urgent', 'fyi'] : d === 2 ? ['archive', 'urgent', 'fyi'] : ['archive', 'urgent', 'reply', 'fyi'];
     const kinds: Kind[] = ['vip', d >= 2 ? 'news' : 'to', d >= 3 ? 'to' : 'cc', d >= 3 ? 'tagged' : 'vip', d >= 4 ? 'auto' : 'cc'];
     const pool: Kind[] = ['vip', 'to', 'cc', ...(d >= 2 ? (['news'] as Kind[]) : []), ...(d >= 3 ? (['tagged'] as Kind[]) : []), ...(d >= 4 ? (['auto'] as Kind[]) : [])];
+    // A client's own mailing list: bulk mail from a key domain, so the rule order decides it.
+    if (d >= 2) kinds.push('vipnews');
     while (kinds.length < n) kinds.push(rng.pick(pool));
     const order = rng.shuffle(kinds);
     const year = rng.int(2023, 2026);
@@ -77,6 +80,15 @@ export const inboxTriage: Family = {
         subject = usedSubjects.has(subj!) ? `${subj} (${i})` : subj!;
         usedSubjects.add(subject);
         extra.push(`List-Unsubscribe: <mailto:unsubscribe@${addr!.split('@')[1]}>`);
+        body = `View this email in your browser.\n\n${subject}\n\nYou are receiving this because you subscribed.\n`;
+        bucket = 'archive';
+      } else if (kind === 'vipnews') {
+        const v = rng.pick(vips);
+        from = `${v.split('.')[0]!.replace(/-/g, ' ')} news <news@${v}>`;
+        subject = `${rng.pick(['Product update', 'Partner newsletter', 'Release digest'])} from ${v.split('.')[0]}`;
+        if (usedSubjects.has(subject)) subject = `${subject} (${i})`;
+        usedSubjects.add(subject);
+        extra.push(`List-Unsubscribe: <mailto:unsubscribe@${v}>`);
         body = `View this email in your browser.\n\n${subject}\n\nYou are receiving this because you subscribed.\n`;
         bucket = 'archive';
       } else if (kind === 'auto') {
@@ -124,25 +136,31 @@ export const inboxTriage: Family = {
     const out = rng.pick(['triage.json', 'reports/inbox_triage.json', 'out/triage.json', 'mail_triage.json']);
     const vipText = vipInFile ? `any domain listed in \`${vipPath}\`` : vips.map((v) => `\`${v}\``).join(', ');
     const rules: string[] = [];
+    const ruleSet: KitRule[] = [];
+    const stated = (text: string, ...ids: string[]) => {
+      rules.push(text);
+      for (const id of ids) ruleSet.push({ id, text });
+    };
     if (d >= 2) {
-      rules.push(
+      stated(
         say(rng, [
           '- `archive`: newsletters and bulk mail (they carry a `List-Unsubscribe` header){auto}',
           '- `archive` — anything with a `List-Unsubscribe` header (mailing lists){auto}',
           '- bulk mail goes to `archive`: a message is bulk if it has a `List-Unsubscribe` header{auto}',
         ], { auto: d >= 4 ? ', plus automatic replies (an `Auto-Submitted` header)' : '' }),
+        'archive-bulk', ...(d >= 4 ? ['archive-auto-replies'] : []),
       );
     }
-    rules.push(
+    stated(
       say(rng, [
         '- `urgent`: sent from {vip}{tag}',
         '- `urgent` — the sender address is at {vip}{tag}',
         '- mail from {vip} is `urgent`{tag}',
       ], { vip: vipText, tag: d >= 3 ? ', or the subject contains the word "urgent" (any case)' : '' }),
+      'urgent-key-domains', ...(d >= 3 ? ['urgent-subject'] : []),
     );
-    if (d >= 3) rules.push(say(rng, ['- `reply`: my address ({me}) is in the To: line', '- `reply` — I am a direct recipient (To:, not just Cc:); I am {me}', '- anything addressed To: me ({me}) goes to `reply`'], { me }));
+    if (d >= 3) stated(say(rng, ['- `reply`: my address ({me}) is in the To: line', '- `reply` — I am a direct recipient (To:, not just Cc:); I am {me}', '- anything addressed To: me ({me}) goes to `reply`'], { me }), 'reply-to-me');
     rules.push(say(rng, ['- `fyi`: everything else', '- `fyi` — whatever is left', '- all remaining mail is `fyi`']));
-    const prec = buckets.map((b) => `\`${b}\``).join(' > ');
     const ask = say(rng, [
       'My inbox is a mess. Could you sort the {n} messages in `inbox/` into buckets for me?',
       'Please triage the emails saved under `inbox/` (.eml files) so I know what to deal with first.',
@@ -151,17 +169,22 @@ export const inboxTriage: Family = {
       'Can you do a first pass over the .eml files in `inbox/` and bucket them by the rules below?',
       'Help me get to inbox zero: the {n} messages in `inbox/` need sorting into buckets.',
     ], { n, dow: rng.pick(['Monday', 'morning', 'afternoon', 'weekly']) });
+    const prec = buckets.map((b) => `\`${b}\``).join(' > ');
+    const precText = d >= 2 ? say(rng, ['Buckets (first rule that matches wins: {prec}):', 'Rules, checked in this order ({prec}):', 'Use these buckets; if several apply, the earlier one wins ({prec}):'], { prec }) : 'Buckets:';
+    if (d >= 2) ruleSet.push({ id: 'first-match-wins', text: precText });
+    const format = say(rng, [
+      'Write `{out}` as a JSON object with one key per bucket ({keys}); each value is the list of .eml file names (just the name, e.g. `{ex}`), sorted alphabetically.',
+      'Save the result to `{out}`: an object whose keys are {keys}, each mapping to the sorted list of file names (like `{ex}`, no folder).',
+      'Output goes in `{out}` — keys {keys}, values are alphabetically sorted lists of bare file names such as `{ex}`.',
+    ], { out, keys: buckets.map((b) => `\`${b}\``).join(', '), ex: Object.values(truth).flat()[0]! });
+    ruleSet.push({ id: 'bare-names', text: format }, { id: 'sorted-names', text: format });
     const instruction = voiced(ctx, ask, [
-      say(rng, ['Buckets (first rule that matches wins: {prec}):', 'Rules, checked in this order ({prec}):', 'Use these buckets; if several apply, the earlier one wins ({prec}):'], { prec }),
+      precText,
       ...rules,
       '',
-      say(rng, [
-        'Write `{out}` as a JSON object with one key per bucket ({keys}); each value is the list of .eml file names (just the name, e.g. `{ex}`), sorted alphabetically. Use an empty list for an empty bucket.',
-        'Save the result to `{out}`: an object whose keys are {keys}, each mapping to the sorted list of file names (like `{ex}`, no folder), [] when empty.',
-        'Output goes in `{out}` — keys {keys}, values are alphabetically sorted lists of bare file names such as `{ex}`; empty buckets get [].',
-      ], { out, keys: buckets.map((b) => `\`${b}\``).join(', '), ex: Object.values(truth).flat()[0]! }),
+      format,
     ]);
-    const solution = pyOracle(`
+    const oracle = (ig: ReadonlySet<string>) => pyOracle(`
 from email import message_from_string
 from email.utils import getaddresses, parseaddr
 buckets = ${pyData(buckets)}
@@ -172,22 +195,31 @@ for path in sorted(glob.glob("inbox/*.eml")):
     m = message_from_string(open(path, encoding="utf-8").read())
     sender = parseaddr(m["From"])[1].lower()
     to = [a.lower() for _, a in getaddresses([m.get("To", "")])]
-    b = "fyi"
-    if "archive" in buckets and (m["List-Unsubscribe"] or ${d >= 4 ? '(m["Auto-Submitted"] or "no").lower() != "no"' : 'False'}):
-        b = "archive"
-    elif sender.split("@")[-1] in vips or (${d >= 3 ? 'True' : 'False'} and re.search(r"\\burgent\\b", m["Subject"], re.I)):
-        b = "urgent"
-    elif "reply" in buckets and me in to:
-        b = "reply"
-    out[b].append(os.path.basename(path))
+    hits = []
+    if "archive" in buckets and ((${on(ig, 'archive-bulk')} and m["List-Unsubscribe"]) or (${on(ig, 'archive-auto-replies', d >= 4)} and (m["Auto-Submitted"] or "no").lower() != "no")):
+        hits.append("archive")
+    if (${on(ig, 'urgent-key-domains')} and sender.split("@")[-1] in vips) or (${on(ig, 'urgent-subject', d >= 3)} and re.search(r"\\burgent\\b", m["Subject"], re.I)):
+        hits.append("urgent")
+    if "reply" in buckets and ${on(ig, 'reply-to-me')} and me in to:
+        hits.append("reply")
+    b = (hits[0] if ${on(ig, 'first-match-wins')} else hits[-1]) if hits else "fyi"
+    out[b].append(os.path.basename(path) if ${on(ig, 'bare-names')} else path)
 os.makedirs(os.path.dirname(${JSON.stringify(out)}) or ".", exist_ok=True)
-json.dump({k: sorted(v) for k, v in out.items()}, open(${JSON.stringify(out)}, "w"), indent=2)
+json.dump({k: sorted(v) if ${on(ig, 'sorted-names')} else sorted(v, reverse=True) for k, v in out.items()}, open(${JSON.stringify(out)}, "w"), indent=2)
 `);
-    return {
+    const solution = oracle(new Set());
+    const mutants = [
+      ...ruleMutants(ruleSet, oracle),
+      shortcutMutant('all-fyi', 'files every message under `fyi`', oracle(new Set(ruleSet.map((r) => r.id).filter((r) => r !== 'bare-names' && r !== 'sorted-names')))),
+      variantMutant('json-layout', 'JSON re-indented with sorted keys', solution, jsonRelayout([out])),
+    ];
+    const result: FamilyOutput & KitExtras = {
       title: `Triage ${n} inbox messages into ${buckets.length} buckets`,
       instruction,
       workspace: files,
       solution,
+      rules: ruleSet,
+      mutants,
       checks: [
         { id: 'output_exists', type: 'file_exists', path: out },
         ...buckets.map((b) => ({ id: `bucket_${b}`, type: 'json_path' as const, path: out, query: q(b), equals: sortedStr(truth[b]!) })),
@@ -196,5 +228,6 @@ json.dump({k: sorted(v) for k, v in out.items()}, open(${JSON.stringify(out)}, "
       operations: ['read local text files', 'classify or categorize items', 'write structured JSON output'],
       tags: ['email'],
     };
+    return result;
   },
 };

@@ -4,17 +4,12 @@
  * is meant to end up empty. One id per line, so removals by different hands merge cleanly.
  */
 export const MUTANTS_PENDING: ReadonlySet<string> = new Set<string>([
-  'inbox-triage',
   'calendar-conflicts',
   'contact-dedupe',
   'timesheet-hours',
-  'kanban-overdue',
   'sales-pivot',
   'survey-nps',
   'ab-test-readout',
-  'inventory-reorder',
-  'gradebook-weighted',
-  'glossary-consistency',
   'i18n-fill',
   'recipe-scaler',
   'catalog-price-update',
