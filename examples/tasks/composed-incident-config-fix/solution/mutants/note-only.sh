@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+set -euo pipefail
+mkdir -p 'incidents'
+cat > 'incidents/2025-07-12-inventory-api.md' <<'CLAWGYM_EOF'
+# Incident: inventory-api 2025-07-12
+
+- start: 2025-07-12T11:07:03Z
+- end: 2025-07-12T13:05:12Z
+- errors: 13
+- cause: upstream.timeout_ms
+- change: upstream.timeout_ms 800 -> 4600
+CLAWGYM_EOF
