@@ -7,7 +7,8 @@ bash scripts/setup.sh
 # Types per runtime (Node, extension host, webviews, e2e), then the linter's layer rules (ARCHITECTURE.md).
 npm run --silent typecheck
 npm run --silent lint
-node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout \
+# Two files at a time: most tests wait on sandboxes, servers and child processes, not the CPU.
+node --import tsx --test --test-concurrency=2 --test-reporter=spec --test-reporter-destination=stdout \
   test/unit/*.test.ts test/integration/*.test.ts
 # The extension end to end in a real VS Code (code-server + Chromium; installs them if missing).
 bash scripts/e2e.sh

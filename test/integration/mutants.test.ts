@@ -22,7 +22,7 @@ import type { Difficulty } from '../../src/core/synth/procedural/family.js';
 import { proceduralTask, writeTaskFolder } from '../../src/core/synth/procedural/generate.js';
 import { tempDir } from '../helpers.js';
 
-const SEEDS = [11, 12];
+const SEEDS = [11];
 const LEVELS: Difficulty[] = [1, 3, 5];
 const personas = bundledPersonas();
 const dir = tempDir();
