@@ -1,5 +1,5 @@
 /**
- * Mutant solutions, for every registered family: a few seeds at difficulties 1, 3 and 5, each
+ * Mutant solutions, for every registered family: one seed at difficulties 1, 3 and 5, each
  * task written as the pool writes it and every mutant run as the oracle is (real sandbox, real
  * verification). Every `wrong` mutant must score below 1, every `variant` exactly 1, and every
  * rule the task states must be ignored by a wrong mutant that scores below 1. Families still in
