@@ -187,7 +187,10 @@ test('a Harbor task whose test.sh writes reward.json and reward.txt is scored, l
 test('one list of what the sandbox offers: clawgym doctor probes it and finds it all; setup.sh installs from it', async () => {
   const d = await runCli(['doctor', '--json']);
   const report = JSON.parse(d.stdout) as { ok: boolean; checks: Array<{ name: string; ok: boolean; detail: string }> };
-  assert.deepEqual(report.checks.map((c) => c.name), ['bubblewrap', ...TASK_TOOLS.map((t) => t.name)]);
+  // The task environment's tools come first, in the contract's order; doctor's informational
+  // checks (persistent sandbox, cgroups, OpenClaw) follow them.
+  const tools = ['bubblewrap', ...TASK_TOOLS.map((t) => t.name)];
+  assert.deepEqual(report.checks.slice(0, tools.length).map((c) => c.name), tools);
   assert.ok(report.ok && d.code === 0, JSON.stringify(report.checks.filter((c) => !c.ok)));
   const setup = readFileSync(join(ROOT, 'scripts', 'setup.sh'), 'utf8');
   assert.match(setup, /src\/core\/task\/task-environment\.json/);
