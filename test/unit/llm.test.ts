@@ -108,7 +108,7 @@ test('ATIF: the builder writes what the schema accepts; the schema rejects broke
 
 test('tool arguments: aliases resolve to one name; bad input is a ToolInputError', () => {
   assert.deepEqual(normaliseArgs('read', { filePath: 'a' }).args, { path: 'a', offset: undefined, limit: undefined });
-  assert.deepEqual(normaliseArgs('edit', { file: 'a', old_string: 'x', newString: 'y' }).args, { path: 'a', oldText: 'x', newText: 'y' });
+  assert.deepEqual(normaliseArgs('edit', { file: 'a', old_string: 'x', newString: 'y' }).args, { path: 'a', edits: [{ oldText: 'x', newText: 'y' }] });
   assert.deepEqual(normaliseArgs('write', { file_path: 'a', content: '' }).args, { path: 'a', content: '' });
   assert.throws(() => normaliseArgs('write', { path: 'a' }), ToolInputError);
   assert.throws(() => parseArguments('{"a":'), /not valid JSON/);
