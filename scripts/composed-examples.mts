@@ -23,7 +23,8 @@ for (const e of EXAMPLES) {
   const persona = personas.find((p) => p.id === e.persona)!;
   const t = proceduralTask(0, { seed: e.seed, personas: [persona], families: [family], difficulties: [e.difficulty] });
   const id = `composed-${e.family}`;
-  t.spec = { ...t.spec, id, tags: [...(t.spec.tags ?? []), 'example'] };
+  // Bundled examples are reviewed ones, like the hand-written examples beside them.
+  t.spec = { ...t.spec, id, tags: [...(t.spec.tags ?? []), 'example'], review: { status: 'accepted' } };
   const dir = join(root, id);
   await rm(dir, { recursive: true, force: true });
   await writeTaskFolder(dir, t);
