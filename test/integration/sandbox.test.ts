@@ -95,18 +95,20 @@ describe('bubblewrap sandbox', () => {
 
   test('an agent that outlives its timeout is killed with its whole process tree', async () => {
     const t0 = Date.now();
-    const r = await trial('timeout', `(sleep 300; echo late > late.txt) & sleep 301 # ${marker}-sleeper`, { timeout: 1 });
+    // A duration no other process on the host sleeps for, so `ps` can tell ours apart.
+    const long = `300.${process.pid}`;
+    const r = await trial('timeout', `(sleep ${long}; echo late > late.txt) & sleep 301 # ${marker}-sleeper`, { timeout: 1 });
     assert.equal(r.line.agent_exit?.timed_out, true);
     assert.ok(Date.now() - t0 < 20_000);
     // The kernel tears a killed pid namespace down asynchronously: on a loaded host give it time.
     let ps = '';
     for (let i = 0; i < 100; i++) {
       ps = execFileSync('ps', ['-eo', 'args']).toString();
-      if (!ps.includes(`${marker}-sleeper`) && !/sleep 300/.test(ps)) break;
+      if (!ps.includes(`${marker}-sleeper`) && !ps.includes(`sleep ${long}`)) break;
       await new Promise((res) => setTimeout(res, 100));
     }
     assert.doesNotMatch(ps, new RegExp(`${marker}-sleeper`));
-    assert.doesNotMatch(ps, /sleep 300/);
+    assert.ok(!ps.includes(`sleep ${long}`), `the background sleep outlived its trial:\n${ps}`);
   });
 
   test('100 MB of output is capped and reported, not kept', async () => {
