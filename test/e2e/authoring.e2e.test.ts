@@ -142,7 +142,7 @@ describe('A task author in VS Code (code-server)', { concurrency: 1 }, () => {
       const runWith = async (profile: 'Oracle' | 'Nop') => {
         const row = await h.wb.treeRow(explorer, SOUND, true);
         await row.click({ button: 'right' });
-        await h.page.locator('.context-view .action-label', { hasText: /^Execute Using Profile/ }).first().click();
+        await h.wb.clickMenuEntry(h.page.locator('.context-view .action-label', { hasText: /^Execute Using Profile/ }).first());
         await h.wb.pickQuickItem(profile);
       };
       const stateIs = async (state: 'Passed' | 'Failed') => {

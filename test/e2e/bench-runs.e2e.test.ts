@@ -34,17 +34,7 @@ function cliRun(agent: string, out: string): void {
 async function contextMenu(row: Locator, item: string): Promise<void> {
   await row.click({ button: 'right' });
   const entry = h.page.locator('.monaco-menu .action-item .action-label', { hasText: exactly(item) }).first();
-  await entry.waitFor({ timeout: 15_000 });
-  await entry.click();
-  // A click that lands while the menu is still animating in highlights the entry without running
-  // it (the menu stays open): the highlighted entry then runs with Enter, as a keyboard user would.
-  const menu = h.page.locator('.monaco-menu').first();
-  const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
-  if (!closed) {
-    await entry.hover();
-    await h.page.keyboard.press('Enter');
-    await menu.waitFor({ state: 'hidden', timeout: 15_000 });
-  }
+  await h.wb.clickMenuEntry(entry);
 }
 
 async function paneAction(pane: Locator, label: string): Promise<void> {

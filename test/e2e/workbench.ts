@@ -121,6 +121,23 @@ export class Workbench {
     return found;
   }
 
+  /**
+   * Run a context-menu entry. A click that lands while the menu is still animating in highlights
+   * the entry without running it (the menu stays open): the highlighted entry then runs with
+   * Enter, as a keyboard user would.
+   */
+  async clickMenuEntry(entry: Locator): Promise<void> {
+    await entry.waitFor({ timeout: 15_000 });
+    await entry.click();
+    const menu = this.page.locator('.context-view .monaco-menu').first();
+    const closed = await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+    if (!closed) {
+      await entry.hover();
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 15_000 });
+    }
+  }
+
   /** Choose the quick-pick item whose label is exactly `label`, filtering the list by typing it. */
   async pickQuickItem(label: string, timeoutMs = 30_000): Promise<void> {
     await this.quickInputBox.waitFor({ state: 'visible', timeout: timeoutMs });
